@@ -1,0 +1,25 @@
+"""Local development: debug on, SQLite and local memory unless .env says otherwise."""
+
+from config.backends import caches, database
+from config.env import load
+
+from .base import *  # noqa: F401,F403
+
+ENV = load("dev")
+
+DEBUG = True
+SECRET_KEY = ENV.secret_key
+ALLOWED_HOSTS = ENV.allowed_hosts
+CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
+
+DATABASES = {"default": database(ENV, pooled=False)}
+CACHES = caches(ENV)
+
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": ENV.log_level},
+}

@@ -1,0 +1,23 @@
+"""Tests: fast hashing, in-memory email; SQLite unless DATABASE_URL is set (CI)."""
+
+from config.backends import caches, database
+from config.env import load
+
+from .base import *  # noqa: F401,F403
+
+ENV = load("test")
+
+DEBUG = False
+SECRET_KEY = ENV.secret_key
+ALLOWED_HOSTS = ["testserver", *ENV.allowed_hosts]
+
+DATABASES = {"default": database(ENV, pooled=False)}
+CACHES = caches(ENV)
+
+# Tests run without collectstatic: let WhiteNoise look files up on demand.
+WHITENOISE_AUTOREFRESH = True
+
+# Hashing strength is irrelevant in tests and Argon2 would slow every login.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -1,0 +1,230 @@
+"""The environment is parsed in one place and fails with one, value-free error."""
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from config.env import INSECURE_KEY, InvalidEnvironment, load
+
+GOOD_KEY = "k3y-" + "abcdefghij" * 6
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": GOOD_KEY,
+    "DJANGO_ALLOWED_HOSTS": "example.com,www.example.com",
+    "DATABASE_URL": "postgres://app:s3cr3t-pw@db.internal:5432/app",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+VARIABLES = [
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ADMIN_URL",
+    "DJANGO_LOG_LEVEL",
+    "DJANGO_HSTS_PRELOAD",
+    "DATABASE_POOL_MIN_SIZE",
+    "DATABASE_POOL_MAX_SIZE",
+    "DATABASE_POOL_TIMEOUT",
+    "DATABASE_CONNECT_TIMEOUT",
+    "DATABASE_STATEMENT_TIMEOUT_MS",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Start from an empty environment, and keep a developer's .env out of it."""
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("config.env.DOTENV", tmp_path / ".env")
+
+
+def set_environment(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_development_needs_no_variables() -> None:
+    env = load("dev")
+    assert env.secret_key == INSECURE_KEY
+    assert env.database["ENGINE"] == "django.db.backends.sqlite3"
+    assert env.redis_url is None
+    assert "localhost" in env.allowed_hosts
+
+
+def test_production_reads_every_required_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_environment(monkeypatch, **PRODUCTION)
+    env = load("production")
+    assert env.secret_key == GOOD_KEY
+    assert env.allowed_hosts == ["example.com", "www.example.com"]
+    assert env.database["ENGINE"] == "django.db.backends.postgresql"
+    assert env.database["HOST"] == "db.internal"
+    assert env.redis_url == PRODUCTION["REDIS_URL"]
+    assert env.admin_url == "admin/"
+    assert env.hsts_preload is False
+
+
+def test_missing_production_variables_are_listed_in_one_error() -> None:
+    with pytest.raises(InvalidEnvironment) as caught:
+        load("production")
+    message = str(caught.value)
+    for name in PRODUCTION:
+        assert f"{name}: " in message
+    assert message.startswith("4 environment variables are missing or invalid")
+    assert set(caught.value.problems) == set(PRODUCTION)
+
+
+def test_invalid_values_are_named_but_never_echoed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bad = {
+        "DJANGO_SECRET_KEY": "short-secret-value",
+        "DATABASE_URL": "mysql://root:hunter2-pw@db/app",
+        "REDIS_URL": "http://cache.internal:6379",
+        "DJANGO_CSRF_TRUSTED_ORIGINS": "http://insecure.example",
+        "DJANGO_ADMIN_URL": "/leading-slash-admin",
+        "DJANGO_LOG_LEVEL": "LOUDEST",
+        "DATABASE_POOL_MAX_SIZE": "lots-of-them",
+        "DATABASE_STATEMENT_TIMEOUT_MS": "-5",
+    }
+    set_environment(monkeypatch, DJANGO_ALLOWED_HOSTS="example.com", **bad)
+    with pytest.raises(InvalidEnvironment) as caught:
+        load("production")
+    message = str(caught.value)
+    assert set(caught.value.problems) == set(bad)
+    for value in bad.values():
+        assert value not in message
+    assert "hunter2" not in message
+
+
+def test_optional_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_environment(
+        monkeypatch,
+        **PRODUCTION,
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://example.com,https://www.example.com/",
+        DJANGO_LOG_LEVEL="warning",
+        DATABASE_POOL_MAX_SIZE="25",
+    )
+    env = load("production")
+    assert env.csrf_trusted_origins == [
+        "https://example.com",
+        "https://www.example.com/",
+    ]
+    assert env.log_level == logging.WARNING
+    assert env.db_pool_max_size == 25
+
+
+def test_production_needs_at_least_one_allowed_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_environment(monkeypatch, **{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ""})
+    with pytest.raises(InvalidEnvironment) as caught:
+        load("production")
+    assert list(caught.value.problems) == ["DJANGO_ALLOWED_HOSTS"]
+
+
+def test_development_treats_empty_values_as_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_environment(monkeypatch, DJANGO_SECRET_KEY="", REDIS_URL="")
+    env = load("dev")
+    assert env.secret_key == INSECURE_KEY
+    assert env.redis_url is None
+
+
+def test_development_validates_an_optional_redis_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    assert load("dev").redis_url == "redis://127.0.0.1:6379/1"
+    monkeypatch.setenv("REDIS_URL", "127.0.0.1:6379")
+    with pytest.raises(InvalidEnvironment, match="REDIS_URL"):
+        load("dev")
+
+
+def test_a_weak_or_placeholder_secret_key_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key in (INSECURE_KEY, "a" * 60):
+        set_environment(monkeypatch, **{**PRODUCTION, "DJANGO_SECRET_KEY": key})
+        with pytest.raises(InvalidEnvironment, match="DJANGO_SECRET_KEY"):
+            load("production")
+
+
+def test_pool_bounds_must_be_consistent(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_environment(
+        monkeypatch,
+        **PRODUCTION,
+        DATABASE_POOL_MIN_SIZE="20",
+        DATABASE_POOL_MAX_SIZE="5",
+    )
+    with pytest.raises(InvalidEnvironment) as caught:
+        load("production")
+    assert list(caught.value.problems) == ["DATABASE_POOL_MIN_SIZE"]
+
+
+def test_a_single_problem_reads_naturally(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_environment(monkeypatch, **{**PRODUCTION, "REDIS_URL": "memcached://x"})
+    with pytest.raises(InvalidEnvironment) as caught:
+        load("production")
+    assert str(caught.value).startswith("1 environment variable is missing")
+
+
+def test_only_development_reads_a_dotenv_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Loading .env sets the variable for the process: make monkeypatch undo it.
+    monkeypatch.setenv("DJANGO_LOG_LEVEL", "INFO")
+    monkeypatch.delenv("DJANGO_LOG_LEVEL")
+    (tmp_path / ".env").write_text("DJANGO_LOG_LEVEL=WARNING\n")
+    assert load("test").log_level == logging.INFO
+    assert load("dev").log_level == logging.WARNING
+
+
+def import_fresh(name: str) -> ModuleType:
+    sys.modules.pop(name, None)
+    return importlib.import_module(name)
+
+
+def test_production_settings_are_hardened(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_environment(monkeypatch, **PRODUCTION, DJANGO_ADMIN_URL="staff-only/")
+    settings = import_fresh("config.settings.production")
+    assert settings.DEBUG is False
+    assert settings.ADMIN_URL == "staff-only/"
+    assert settings.SECURE_SSL_REDIRECT is True
+    assert settings.SESSION_COOKIE_NAME.startswith("__Host-")
+    assert settings.SILENCED_SYSTEM_CHECKS == ["security.W021"]
+    database = settings.DATABASES["default"]
+    assert database["OPTIONS"]["pool"]["max_size"] == 10
+    assert database["OPTIONS"]["options"] == "-c statement_timeout=30000"
+    assert database["CONN_HEALTH_CHECKS"] is True
+    cache = settings.CACHES["default"]
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+
+
+def test_hsts_preload_is_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_environment(monkeypatch, **PRODUCTION, DJANGO_HSTS_PRELOAD="true")
+    settings = import_fresh("config.settings.production")
+    assert settings.SECURE_HSTS_PRELOAD is True
+    assert not hasattr(settings, "SILENCED_SYSTEM_CHECKS")
+
+
+def test_development_settings_load_without_variables() -> None:
+    settings = import_fresh("config.settings.dev")
+    assert settings.DEBUG is True
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert "OPTIONS" not in settings.DATABASES["default"]
+
+
+def test_unpooled_postgres_still_gets_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", PRODUCTION["DATABASE_URL"])
+    settings = import_fresh("config.settings.dev")
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert "pool" not in options
+    assert options["connect_timeout"] == 3
