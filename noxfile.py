@@ -1,0 +1,93 @@
+# /// script
+# dependencies = ["nox>=2025.2.9"]
+# ///
+"""The template's own sessions: `uv run noxfile.py` runs lint, docs and every test tier.
+
+`uv run noxfile.py -s tests -- -m fast` runs one tier; see README.md.
+"""
+
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "docs", "tests"]
+
+ROOT = Path(__file__).parent
+CODE = ["noxfile.py", "tests"]
+
+
+def sync(session: nox.Session, *groups: str) -> None:
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        *(f"--only-group={group}" for group in groups),
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """black, isort and flake8 on the template's own Python code."""
+    sync(session, "lint")
+    session.run("black", "--check", "--diff", *CODE)
+    session.run("isort", "--check-only", "--diff", *CODE)
+    session.run("flake8", *CODE)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the template's documentation strictly."""
+    sync(session, "docs")
+    session.run(
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        session.create_tmp(),
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Every test tier, spread over the machine's cores with pytest-xdist."""
+    sync(session, "test")
+    args = session.posargs or ["-n", "auto", "--dist", "loadgroup"]
+    session.run("pytest", *args)
+
+
+@nox.session(default=False)
+def lock(session: nox.Session) -> None:
+    """Re-lock the generated project's dependencies into template/uv.lock.jinja.
+
+    Run after changing a version in includes/versions.yml or a dependency in
+    template/pyproject.toml.jinja, then review and commit the result. Pass
+    `-- --upgrade` to move every unpinned dependency to its newest release.
+    """
+    sync(session, "test")
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        session.run(
+            "copier", "copy", "--quiet", "--defaults", "--vcs-ref", "HEAD",
+            "--data", "project_slug=keel_lock_placeholder",
+            str(ROOT), str(project),
+        )  # fmt: skip
+        # Keeps every pin that still fits; `-- --upgrade` moves them all.
+        session.run(
+            "uv", "lock", "--directory", str(project), *session.posargs, external=True
+        )
+        text = (project / "uv.lock").read_text().replace(
+            'name = "keel-lock-placeholder"',
+            'name = "{{ project_slug | replace("_", "-") }}"',
+        )
+    (ROOT / "template" / "uv.lock.jinja").write_text(text)
+    session.log("template/uv.lock.jinja rewritten; review and commit it.")
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -1,0 +1,124 @@
+"""Shared helpers: render the template, run commands, talk to local services."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "template"
+COPIER = [sys.executable, "-m", "copier"]
+VERSIONS: dict[str, str] = next(
+    doc for doc in yaml.safe_load_all((ROOT / "includes" / "versions.yml").read_text())
+)["versions"]["default"]
+
+# Answers that differ from every default, for the "non-default" renders.
+CUSTOM_ANSWERS = {
+    "project_name": "Harbour Logistics",
+    "project_slug": "harbour",
+    "description": "Ships, tracked.",
+    "author_name": "Ada Quay",
+    "author_email": "ada@harbour.example.org",
+    "domain_name": "harbour.example.org",
+    "python_version": "3.12",
+    "time_zone": "Europe/Paris",
+}
+
+
+def run(
+    cmd: Sequence[str | Path],
+    cwd: Path,
+    *,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on an unexpected exit, fail with everything it printed."""
+    result = subprocess.run(
+        [str(part) for part in cmd],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(map(str, cmd))} exited {result.returncode} in {cwd}\n"
+            f"--- stdout ---\n{result.stdout[-20000:]}\n"
+            f"--- stderr ---\n{result.stderr[-20000:]}",
+            pytrace=False,
+        )
+    return result
+
+
+def copier_copy(
+    dst: Path,
+    answers: dict[str, str] | None = None,
+    *,
+    src: Path = ROOT,
+    vcs_ref: str = "HEAD",
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    data = [arg for k, v in (answers or {}).items() for arg in ("--data", f"{k}={v}")]
+    return run(
+        [*COPIER, "copy", "--defaults", "--vcs-ref", vcs_ref, *data, src, dst],
+        cwd=dst.parent,
+        check=check,
+    )
+
+
+def generate(tmp_path: Path, answers: dict[str, str] | None = None) -> Path:
+    """Render the template into tmp_path/project."""
+    project = tmp_path / "project"
+    copier_copy(project, answers)
+    return project
+
+
+def git_commit_all(repo: Path, message: str) -> None:
+    if not (repo / ".git").exists():
+        run(["git", "init", "--quiet", "--initial-branch=main"], cwd=repo)
+    run(["git", "add", "--all"], cwd=repo)
+    run(
+        ["git", "-c", "user.name=Keel Tests", "-c", "user.email=tests@keel.invalid",
+         "commit", "--quiet", "--no-verify", "--message", message],
+        cwd=repo,
+    )  # fmt: skip
+
+
+def install(project: Path) -> None:
+    """What `make install` does, minus the hooks: the locked virtualenv."""
+    run(["uv", "sync", "--locked"], cwd=project)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the local server; dropped afterwards."""
+    name = f"keel_{uuid.uuid4().hex[:12]}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc"]
+    run([*psql, f"CREATE DATABASE {name}"], cwd=ROOT)
+    yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], cwd=ROOT)
+
+
+def require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is not installed: .ci/run installs it", pytrace=False)
+    return path

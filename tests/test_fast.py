@@ -1,0 +1,184 @@
+"""Fast tier: render the template and check what comes out, and what does not."""
+
+from __future__ import annotations
+
+import py_compile
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import (
+    COPIER,
+    CUSTOM_ANSWERS,
+    ROOT,
+    VERSIONS,
+    copier_copy,
+    generate,
+    git_commit_all,
+    run,
+)
+
+pytestmark = pytest.mark.fast
+
+JINJA_LEFTOVER = re.compile(r"{{|}}|{%|%}|{#|#}")
+
+
+def rendered_files(project: Path) -> list[Path]:
+    return [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
+
+
+@pytest.fixture(scope="module", params=["defaults", "custom"])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    answers = CUSTOM_ANSWERS if request.param == "custom" else None
+    return generate(tmp_path_factory.mktemp(request.param), answers)
+
+
+def test_no_jinja_is_left_anywhere(project: Path) -> None:
+    leftovers = [
+        f"{path.relative_to(project)}:{number}: {line.strip()}"
+        for path in rendered_files(project)
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if JINJA_LEFTOVER.search(line)
+    ]
+    names = [p for p in rendered_files(project) if JINJA_LEFTOVER.search(str(p))]
+    assert not leftovers and not names, "\n".join(leftovers + list(map(str, names)))
+    assert not list(project.rglob("*.jinja"))
+
+
+def test_every_python_file_compiles(project: Path) -> None:
+    sources = [p for p in rendered_files(project) if p.suffix == ".py"]
+    assert len(sources) > 20
+    for source in sources:
+        py_compile.compile(str(source), doraise=True, cfile=str(source) + "c-test")
+        Path(str(source) + "c-test").unlink()
+
+
+def test_answers_file_records_every_answer(project: Path) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"]
+    assert answers["_commit"]
+    slug = answers["project_slug"]
+    assert (project / slug / "users" / "models.py").is_file()
+    assert f'name = "{slug}"' in (project / "pyproject.toml").read_text()
+    for hidden in ("versions", "reserved_names", "available_time_zones"):
+        assert hidden not in answers
+
+
+def test_custom_answers_reach_the_files(tmp_path: Path) -> None:
+    project = generate(tmp_path, CUSTOM_ANSWERS)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    for key, value in CUSTOM_ANSWERS.items():
+        assert answers[key] == value
+    assert (project / ".python-version").read_text().strip() == "3.12"
+    assert 'TIME_ZONE = "Europe/Paris"' in (project / "config/settings/base.py").read_text()
+    assert '"harbour.users"' in (project / "config/settings/base.py").read_text()
+    assert "harbour.example.org" in (project / "noxfile.py").read_text()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["tool"]["mypy"]["python_version"] == "3.12"
+    assert pyproject["tool"]["black"]["target-version"] == ["py312"]
+    assert "# Harbour Logistics" in (project / "README.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"project_slug": "My-Project"}, "must start with a lowercase letter"),
+        ({"project_slug": "9lives"}, "must start with a lowercase letter"),
+        ({"project_slug": "json"}, "would shadow the Python module"),
+        ({"project_slug": "django"}, "would shadow the Python module"),
+        ({"project_slug": "config"}, "would shadow the Python module"),
+        ({"author_email": "not-an-email"}, "is not a valid email address"),
+        ({"author_email": "a@b"}, "is not a valid email address"),
+        ({"domain_name": "http://example.com"}, "is not a valid lowercase hostname"),
+        ({"domain_name": "exa_mple.com"}, "is not a valid lowercase hostname"),
+        ({"time_zone": "Mars/Olympus_Mons"}, "is not an IANA time zone name"),
+        ({"time_zone": "utc"}, "is not an IANA time zone name"),
+        ({"python_version": "3.11"}, "3.11"),
+        ({"project_name": "  "}, "must not be empty"),
+    ],
+)
+def test_invalid_answers_are_refused_and_nothing_is_written(
+    tmp_path: Path, answers: dict[str, str], message: str
+) -> None:
+    destination = tmp_path / "project"
+    result = copier_copy(destination, answers, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr + result.stdout
+    assert not destination.exists()
+
+
+def test_every_listed_time_zone_loads() -> None:
+    documents = yaml.safe_load_all((ROOT / "includes" / "time_zones.yml").read_text())
+    zones = next(iter(documents))["available_time_zones"]["default"]
+    assert len(zones) > 400
+    for name in zones:
+        zoneinfo.ZoneInfo(name)
+
+
+def test_reserved_names_cover_the_standard_library() -> None:
+    import sys
+
+    documents = yaml.safe_load_all((ROOT / "includes" / "reserved.yml").read_text())
+    reserved = set(next(iter(documents))["reserved_names"]["default"])
+    public = {n for n in sys.stdlib_module_names if n.islower() and n[0] != "_"}
+    assert public <= reserved
+    assert {"config", "tests", "django"} <= reserved
+
+
+def pins(requirements: list[str]) -> dict[str, str]:
+    found = {}
+    for requirement in requirements:
+        if isinstance(requirement, str) and "==" in requirement:
+            name, version = requirement.split("==")
+            found[name.lower()] = version
+    return found
+
+
+def test_tool_versions_agree_everywhere(project: Path) -> None:
+    """includes/versions.yml feeds pyproject, pre-commit and the lock file."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    declared: dict[str, str] = {}
+    for group in pyproject["dependency-groups"].values():
+        declared.update(pins(group))
+    hooks = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooked: dict[str, str] = {}
+    for repo in hooks["repos"]:
+        for hook in repo["hooks"]:
+            hooked.update(pins(hook.get("additional_dependencies", [])))
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    locked = {package["name"]: package["version"] for package in lock["package"]}
+
+    expected = {name.lower(): version for name, version in VERSIONS.items()}
+    for name, version in declared.items():
+        assert expected[name] == version, f"pyproject pins {name}=={version}"
+        assert locked[name] == version, f"uv.lock has {name}=={locked[name]}"
+    for name, version in hooked.items():
+        assert expected[name] == version, f"pre-commit pins {name}=={version}"
+    assert {"black", "isort", "flake8", "bandit"} <= set(hooked) & set(declared)
+
+
+def test_template_repo_uses_the_same_shared_tools() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    for group in pyproject["dependency-groups"].values():
+        for name, version in pins(group).items():
+            if name in VERSIONS:
+                assert VERSIONS[name] == version, f"{name}: {version}"
+
+
+def test_update_of_an_unchanged_project_is_a_no_op(tmp_path: Path) -> None:
+    template = tmp_path / "template-repo"
+    run(["git", "clone", "--quiet", "--no-hardlinks", ROOT, template], cwd=tmp_path)
+    run(["git", "tag", "v1.0.0"], cwd=template)
+    project = tmp_path / "project"
+    copier_copy(project, src=template, vcs_ref="v1.0.0")
+    git_commit_all(project, "generated")
+    result = run(
+        [*COPIER, "update", "--defaults", "--vcs-ref", "v1.0.0"],
+        cwd=project,
+    )
+    status = run(["git", "status", "--porcelain"], cwd=project).stdout
+    assert status == "", f"update changed files:\n{status}\n{result.stderr}"
