@@ -1,4 +1,5 @@
 # /// script
+# requires-python = ">=3.12"
 # dependencies = ["nox>=2025.2.9"]
 # ///
 """The template's own sessions: `uv run noxfile.py` runs lint, docs and every test tier.

@@ -24,7 +24,7 @@ from conftest import (
 
 pytestmark = pytest.mark.fast
 
-JINJA_LEFTOVER = re.compile(r"{{|}}|{%|%}|{#|#}")
+JINJA_LEFTOVER = re.compile(r"{{|{%|{#")
 
 
 def rendered_files(project: Path) -> list[Path]:
