@@ -122,6 +122,24 @@ def _redact(name: str, messages: list[str]) -> list[str]:
     return [str(msg).replace(raw, "***") for msg in messages]
 
 
+def web_concurrency() -> int:
+    """Gunicorn workers: WEB_CONCURRENCY, else 2 per CPU plus one, capped at 8.
+
+    The cap keeps a container that sees every core of a large host from
+    opening more database connections than PostgreSQL allows.
+    """
+    env = Env(eager=False)
+    default = min(2 * (os.cpu_count() or 1) + 1, 8)
+    workers = env.int("WEB_CONCURRENCY", default, validate=_positive)
+    try:
+        env.seal()
+    except EnvValidationError:
+        raise InvalidEnvironment(
+            {"WEB_CONCURRENCY": ["Must be a positive whole number."]}
+        ) from None
+    return workers
+
+
 def load(profile: Profile) -> Environment:
     """Parse the environment for ``profile`` or raise :class:`InvalidEnvironment`."""
     production = profile == "production"

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from config.env import INSECURE_KEY, InvalidEnvironment, load
+from config.env import INSECURE_KEY, InvalidEnvironment, load, web_concurrency
 
 GOOD_KEY = "k3y-" + "abcdefghij" * 6
 PRODUCTION = {
@@ -31,6 +31,7 @@ VARIABLES = [
     "DATABASE_POOL_TIMEOUT",
     "DATABASE_CONNECT_TIMEOUT",
     "DATABASE_STATEMENT_TIMEOUT_MS",
+    "WEB_CONCURRENCY",
 ]
 
 
@@ -228,3 +229,24 @@ def test_unpooled_postgres_still_gets_timeouts(monkeypatch: pytest.MonkeyPatch) 
     options = settings.DATABASES["default"]["OPTIONS"]
     assert "pool" not in options
     assert options["connect_timeout"] == 3
+
+
+def test_web_concurrency_defaults_to_a_capped_cpu_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert web_concurrency() == 5
+    monkeypatch.setattr("os.cpu_count", lambda: 64)
+    assert web_concurrency() == 8
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert web_concurrency() == 3
+
+
+@pytest.mark.parametrize("value", ["0", "many", "2.5"])
+def test_web_concurrency_must_be_a_positive_integer(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", value)
+    with pytest.raises(InvalidEnvironment, match="WEB_CONCURRENCY") as caught:
+        web_concurrency()
+    assert value not in str(caught.value).replace("WEB_CONCURRENCY", "")

@@ -18,12 +18,23 @@ from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
+# Seconds a readiness check may wait for a pooled database connection. Shorter
+# than DATABASE_POOL_TIMEOUT, so a dead database is reported within 2 seconds.
+POOL_CHECK_TIMEOUT = 1.5
+
 
 def check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        if cursor.fetchone() != (1,):
-            raise DatabaseError("unexpected answer to SELECT 1")
+    pool = getattr(connection, "pool", None)
+    if pool is not None:
+        # Borrow from the pool directly: Django would wait the pool's full timeout.
+        with pool.connection(timeout=POOL_CHECK_TIMEOUT) as conn:
+            row = conn.execute("SELECT 1").fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            row = cursor.fetchone()
+    if row != (1,):
+        raise DatabaseError("unexpected answer to SELECT 1")
 
 
 def check_cache() -> None:

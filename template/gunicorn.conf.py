@@ -1,0 +1,29 @@
+"""Gunicorn settings for production: `gunicorn --config gunicorn.conf.py`.
+
+https://docs.gunicorn.org/en/stable/settings.html. The listen address is left
+to the command line (`--bind`) or gunicorn's own PORT variable.
+"""
+
+from config.env import web_concurrency
+
+wsgi_app = "config.wsgi:application"
+
+workers = web_concurrency()
+
+# Recycle each worker after about a thousand requests, staggered by the jitter
+# so the workers do not all restart at once; this bounds slow memory leaks.
+max_requests = 1000
+max_requests_jitter = 100
+
+# A request that runs past `timeout` gets its worker killed; on SIGTERM,
+# workers get `graceful_timeout` to finish what they are serving.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+
+# Access and error logs go to stdout and stderr, for the container runtime.
+accesslog = "-"
+errorlog = "-"
+
+# Worker heartbeats go to memory, not to a possibly slow container disk.
+worker_tmp_dir = "/dev/shm"
