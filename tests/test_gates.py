@@ -1,0 +1,127 @@
+"""Gates tier: a generated project passes its own gates, and the gates can fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CUSTOM_ANSWERS, generate, git_commit_all, install, run
+
+pytestmark = pytest.mark.gates
+
+NOX = ["uv", "run", "--frozen", "nox"]
+PRE_COMMIT = ["uv", "run", "--frozen", "pre-commit"]
+
+
+@pytest.mark.parametrize("answers", [None, CUSTOM_ANSWERS], ids=["defaults", "custom"])
+def test_generated_project_passes_every_gate(
+    tmp_path: Path, answers: dict[str, str] | None
+) -> None:
+    project = generate(tmp_path, answers)
+    git_commit_all(project, "Initial commit from django-keel")
+    install(project)
+
+    gates = run(NOX, cwd=project, timeout=1200)
+    summary = gates.stderr[gates.stderr.rfind("Ran ") :]
+    for session in ("lint", "typing", "security", "audit", "tests", "deploy_check",
+                    "migrations", "docs"):  # fmt: skip
+        assert f"* {session}: success" in summary, summary
+    assert "format" not in summary
+
+    run([*PRE_COMMIT, "run", "--all-files", "--show-diff-on-failure"], cwd=project)
+    status = run(["git", "status", "--porcelain"], cwd=project).stdout
+    assert status == "", f"the gates or hooks changed files:\n{status}"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = generate(tmp_path_factory.mktemp("broken"))
+    git_commit_all(project, "Initial commit from django-keel")
+    install(project)
+    return project
+
+
+def break_and_run(project: Path, session: str, path: str, text: str) -> str:
+    """Append text to a file, run one gate, restore the file; return its output."""
+    target = project / path
+    original = target.read_text() if target.exists() else None
+    target.write_text((original or "") + text)
+    try:
+        result = run([*NOX, "-s", session], cwd=project, check=False, timeout=600)
+    finally:
+        if original is None:
+            target.unlink()
+        else:
+            target.write_text(original)
+    assert result.returncode != 0, f"{session} passed on broken code:\n{result.stderr}"
+    return result.stdout + result.stderr
+
+
+@pytest.mark.xdist_group("broken-gates")
+@pytest.mark.parametrize(
+    ("session", "path", "text", "expected"),
+    [
+        ("lint", "config/urls.py", "import os\n", "F401"),
+        ("lint", "config/urls.py", "x  =  1\n", "would reformat"),
+        ("typing", "config/urls.py", "count: int = 'one'\n", "Incompatible types"),
+        (
+            "security",
+            "config/urls.py",
+            "import subprocess\nsubprocess.call('ls', shell=True)\n",
+            "B602",
+        ),
+        (
+            "tests",
+            "tests/test_fails.py",
+            "def test_fails() -> None:\n    assert False\n",
+            "1 failed",
+        ),
+        (
+            "tests",
+            "config/uncovered.py",
+            "".join(f"def f{n}(x: int) -> int:\n    return x + {n}\n\n\n" for n in range(80)),
+            "Coverage failure",
+        ),
+        ("deploy_check", "config/settings/production.py", "DEBUG = True\n", "W018"),
+        (
+            "migrations",
+            "{slug}/users/models.py",
+            "\n\nclass Note(models.Model):\n    text = models.TextField()\n",
+            "Migrations for 'users'",
+        ),
+        ("docs", "docs/index.md", "\n[broken](missing.md)\n", "missing.md"),
+    ],
+    ids=["lint-flake8", "lint-black", "typing", "security", "tests", "coverage",
+         "deploy_check", "migrations", "docs"],  # fmt: skip
+)
+def test_each_gate_fails_on_the_problem_it_guards(
+    project: Path, session: str, path: str, text: str, expected: str
+) -> None:
+    if "models.Model" in text:
+        text = "\nfrom django.db import models" + text
+    output = break_and_run(project, session, path.format(slug="my_project"), text)
+    assert expected in output
+
+
+@pytest.mark.xdist_group("broken-gates")
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("conflicted.txt", "<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after\n"),
+        ("settings.py.rej", "@@ -1 +1 @@\n-a\n+b\n"),
+    ],
+    ids=["conflict-markers", "rej-file"],
+)
+def test_pre_commit_refuses_update_leftovers(
+    project: Path, name: str, content: str
+) -> None:
+    (project / name).write_text(content)
+    run(["git", "add", name], cwd=project)
+    try:
+        result = run([*PRE_COMMIT, "run", "--files", name], cwd=project, check=False)
+    finally:
+        run(["git", "rm", "--cached", "--quiet", name], cwd=project)
+        (project / name).unlink()
+    assert result.returncode != 0
+    assert "Failed" in result.stdout
