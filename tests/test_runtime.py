@@ -45,7 +45,7 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def manage(project: Path, env: dict[str, str], *args: str, check: bool = True):
-    return run([".venv/bin/python", "manage.py", *args], cwd=project, env=env, check=check)
+    return run([project / ".venv/bin/python", "manage.py", *args], cwd=project, env=env, check=check)
 
 
 def get(url: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
@@ -62,7 +62,7 @@ def gunicorn(project: Path, env: dict[str, str]) -> Iterator[str]:
     """Start gunicorn with the generated gunicorn.conf.py; yield its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
+        [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}"],
         cwd=project,
         env={**os.environ, **env},
