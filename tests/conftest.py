@@ -34,6 +34,12 @@ CUSTOM_ANSWERS = {
 }
 
 
+# Set by the nox session that runs these tests; a generated project must get
+# its own .venv, never the template's test environment.
+LEAKY_VARIABLES = ("UV_PROJECT_ENVIRONMENT", "VIRTUAL_ENV", "NOX_CURRENT_SESSION")
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+
+
 def run(
     cmd: Sequence[str | Path],
     cwd: Path,
@@ -46,7 +52,7 @@ def run(
     result = subprocess.run(
         [str(part) for part in cmd],
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env={**CLEAN_ENV, **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,

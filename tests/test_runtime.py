@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import signal
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, generate, install, run
+from conftest import CLEAN_ENV, free_port, generate, install, run
 
 pytestmark = [pytest.mark.runtime, pytest.mark.xdist_group("runtime")]
 
@@ -65,7 +64,7 @@ def gunicorn(project: Path, env: dict[str, str]) -> Iterator[str]:
         [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}"],
         cwd=project,
-        env={**os.environ, **env},
+        env={**CLEAN_ENV, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
