@@ -27,6 +27,8 @@ def check_database() -> None:
     pool = getattr(connection, "pool", None)
     if pool is not None:
         # Borrow from the pool directly: Django would wait the pool's full timeout.
+        # Like Django, open the pool on first use (a no-op once it is open).
+        pool.open()
         with pool.connection(timeout=POOL_CHECK_TIMEOUT) as conn:
             row = conn.execute("SELECT 1").fetchone()
     else:
