@@ -47,10 +47,18 @@ def manage(project: Path, env: dict[str, str], *args: str, check: bool = True):
     return run([project / ".venv/bin/python", "manage.py", *args], cwd=project, env=env, check=check)
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirects)
+
+
 def get(url: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Host": "127.0.0.1"})
+    """GET without following redirects: (status, headers, body)."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with OPENER.open(url, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
