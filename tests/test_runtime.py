@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -133,6 +134,29 @@ def test_ready_is_503_within_two_seconds_when_postgres_is_unreachable(
         assert json.loads(body)["checks"] == {"database": "error", "cache": "ok"}
         assert elapsed < 2, f"ready took {elapsed:.2f}s"
         assert get(f"{base}/health/live/")[0] == 200
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port that accepts TCP connections and never answers: a hung database."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield int(listener.getsockname()[1])
+
+
+def test_ready_is_503_within_two_seconds_when_postgres_hangs(
+    project: Path, silent_server: int
+) -> None:
+    env = production_env(f"postgres://postgres@127.0.0.1:{silent_server}/app")
+    with gunicorn(project, env) as base:
+        for _ in range(2):  # the first check opens the pool, the second reuses it
+            started = time.monotonic()
+            status, _, body = get(f"{base}/health/ready/")
+            elapsed = time.monotonic() - started
+            assert status == 503
+            assert json.loads(body)["checks"]["database"] == "error"
+            assert elapsed < 2, f"ready took {elapsed:.2f}s"
 
 
 def test_ready_names_the_cache_when_redis_is_down(
