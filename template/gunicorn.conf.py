@@ -26,4 +26,5 @@ accesslog = "-"
 errorlog = "-"
 
 # Worker heartbeats go to memory, not to a possibly slow container disk.
-worker_tmp_dir = "/dev/shm"
+# Gunicorn creates them with mkstemp, so a shared directory is safe here.
+worker_tmp_dir = "/dev/shm"  # nosec B108

@@ -36,7 +36,7 @@ CUSTOM_ANSWERS = {
 
 # Set by the nox session that runs these tests; a generated project must get
 # its own .venv, never the template's test environment.
-LEAKY_VARIABLES = ("UV_PROJECT_ENVIRONMENT", "VIRTUAL_ENV", "NOX_CURRENT_SESSION")
+LEAKY_VARIABLES = ("UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "VIRTUAL_ENV", "CONDA_PREFIX")
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
 
 

@@ -117,7 +117,7 @@ def test_pre_commit_refuses_update_leftovers(
     project: Path, name: str, content: str
 ) -> None:
     (project / name).write_text(content)
-    run(["git", "add", name], cwd=project)
+    run(["git", "add", "--force", name], cwd=project)  # *.rej is also git-ignored
     try:
         result = run([*PRE_COMMIT, "run", "--files", name], cwd=project, check=False)
     finally:
