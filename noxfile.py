@@ -18,7 +18,7 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "docs", "tests"]
 
 ROOT = Path(__file__).parent
-CODE = ["noxfile.py", "tests"]
+CODE = ["noxfile.py", "tests", "benchmarks"]
 
 
 def sync(session: nox.Session, *groups: str) -> None:
@@ -82,9 +82,13 @@ def lock(session: nox.Session) -> None:
         session.run(
             "uv", "lock", "--directory", str(project), *session.posargs, external=True
         )
-        text = (project / "uv.lock").read_text().replace(
-            'name = "keel-lock-placeholder"',
-            'name = "{{ project_slug | replace("_", "-") }}"',
+        text = (
+            (project / "uv.lock")
+            .read_text()
+            .replace(
+                'name = "keel-lock-placeholder"',
+                'name = "{{ project_slug | replace("_", "-") }}"',
+            )
         )
     (ROOT / "template" / "uv.lock.jinja").write_text(text)
     session.log("template/uv.lock.jinja rewritten; review and commit it.")

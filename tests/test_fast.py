@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import (
     COPIER,
     CUSTOM_ANSWERS,
@@ -74,7 +73,10 @@ def test_custom_answers_reach_the_files(tmp_path: Path) -> None:
     for key, value in CUSTOM_ANSWERS.items():
         assert answers[key] == value
     assert (project / ".python-version").read_text().strip() == "3.12"
-    assert 'TIME_ZONE = "Europe/Paris"' in (project / "config/settings/base.py").read_text()
+    assert (
+        'TIME_ZONE = "Europe/Paris"'
+        in (project / "config/settings/base.py").read_text()
+    )
     assert '"harbour.users"' in (project / "config/settings/base.py").read_text()
     assert "harbour.example.org" in (project / "noxfile.py").read_text()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from conftest import CLEAN_ENV, free_port, generate, install, run
 
 pytestmark = [pytest.mark.runtime, pytest.mark.xdist_group("runtime")]
@@ -45,7 +44,12 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def manage(project: Path, env: dict[str, str], *args: str, check: bool = True):
-    return run([project / ".venv/bin/python", "manage.py", *args], cwd=project, env=env, check=check)
+    return run(
+        [project / ".venv/bin/python", "manage.py", *args],
+        cwd=project,
+        env=env,
+        check=check,
+    )
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -83,7 +87,8 @@ def gunicorn(project: Path, env: dict[str, str]) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                pytest.fail(f"gunicorn exited:\n{process.stdout.read()}")  # type: ignore[union-attr]
+                output = process.stdout.read() if process.stdout else ""
+                pytest.fail(f"gunicorn exited:\n{output}")
             try:
                 if get(f"{base}/health/live/", timeout=2)[0] == 200:
                     break
@@ -191,7 +196,12 @@ def test_missing_production_variables_fail_with_one_error(project: Path) -> None
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.count("Configuration error") == 1
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+    for name in (
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+    ):
         assert f"  - {name}: " in result.stderr
 
 
