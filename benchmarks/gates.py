@@ -65,7 +65,8 @@ def main() -> None:
     report("copier copy", copy)
     report("nox, cold", cold)
     report("nox, warm", warm)
-    print(f"{'warm / cold':<18} {statistics.median(warm) / statistics.median(cold):.2f}")
+    ratio = statistics.median(warm) / statistics.median(cold)
+    print(f"{'warm / cold':<18} {ratio:.2f}")
 
 
 if __name__ == "__main__":
