@@ -8,6 +8,9 @@ from config.env import web_concurrency
 
 wsgi_app = "config.wsgi:application"
 
+# JSON access and error logs; see config/logging.py.
+logger_class = "config.logging.GunicornLogger"
+
 workers = web_concurrency()
 
 # Recycle each worker after about a thousand requests, staggered by the jitter
@@ -21,7 +24,7 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 
-# Access and error logs go to stdout and stderr, for the container runtime.
+# Access log to stdout, error log to stderr, for the container runtime.
 accesslog = "-"
 errorlog = "-"
 

@@ -1,11 +1,14 @@
-"""Runtime tier: generated projects under gunicorn against real PostgreSQL and Redis."""
+"""Runtime tier: generated projects under gunicorn and nginx, against the local
+PostgreSQL and Redis."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -15,13 +18,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_ENV, free_port, generate, install, run
+from conftest import CLEAN_ENV, free_port, generate, install, require, run
 
 pytestmark = [pytest.mark.runtime, pytest.mark.xdist_group("runtime")]
 
-REDIS_URL = "redis://127.0.0.1:6379/{db}"
+DOMAIN = "example.com"
+REDIS_URL = "redis://127.0.0.1:6379/3"
 DEAD_DATABASE = "postgres://postgres@127.0.0.1:9/unreachable"
 DEAD_REDIS = "redis://127.0.0.1:9/0"
+SECURITY_HEADERS = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,21 +46,19 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,localhost,{DOMAIN}",
         "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL.format(db=3),
+        "REDIS_URL": REDIS_URL,
         "WEB_CONCURRENCY": "2",
         **extra,
     }
 
 
-def manage(project: Path, env: dict[str, str], *args: str, check: bool = True):
-    return run(
-        [project / ".venv/bin/python", "manage.py", *args],
-        cwd=project,
-        env=env,
-        check=check,
-    )
+def manage(
+    project: Path, env: dict[str, str], *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    python = project / ".venv/bin/python"
+    return run([python, "manage.py", *args], cwd=project, env=env, check=check)
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -60,58 +69,69 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirects)
 
 
-def get(url: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+def get(
+    url: str, timeout: float = 10, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
     """GET without following redirects: (status, headers, body)."""
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with OPENER.open(url, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+        with OPENER.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 @contextmanager
-def gunicorn(project: Path, env: dict[str, str]) -> Iterator[str]:
-    """Start gunicorn with the generated gunicorn.conf.py; yield its base URL."""
+def gunicorn(project: Path, env: dict[str, str], logs: Path) -> Iterator[str]:
+    """Start gunicorn with the generated gunicorn.conf.py; yield its base URL.
+
+    Its stdout (the access log) and stderr go to files in ``logs``.
+    """
+    logs.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    process = subprocess.Popen(
-        [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}"],
-        cwd=project,
-        env={**CLEAN_ENV, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"gunicorn exited:\n{output}")
-            try:
-                if get(f"{base}/health/live/", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not answer within 30 seconds")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
+    with (logs / "access.log").open("w") as out, (logs / "error.log").open("w") as err:
+        process = subprocess.Popen(
+            [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}"],
+            cwd=project, env={**CLEAN_ENV, **env}, stdout=out, stderr=err,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=35)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_until_live(base, process, logs / "error.log")
+            yield base
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=35)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_until_live(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited:\n{log.read_text()}", pytrace=False)
+        try:
+            if get(f"{base}/health/live/", timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
+
+
+def access_lines(logs: Path) -> list[dict[str, object]]:
+    text = (logs / "access.log").read_text()
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def test_production_serves_health_under_gunicorn(
-    project: Path, postgres_database: str
+    project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
     env = production_env(postgres_database)
     manage(project, env, "migrate", "--no-input")
-    with gunicorn(project, env) as base:
+    with gunicorn(project, env, tmp_path) as base:
         status, headers, body = get(f"{base}/health/live/")
         assert status == 200
         assert json.loads(body) == {"status": "ok"}
@@ -127,11 +147,83 @@ def test_production_serves_health_under_gunicorn(
         assert headers["Location"].startswith("https://")
 
 
+def test_one_json_access_line_per_request_with_its_request_id(
+    project: Path, postgres_database: str, tmp_path: Path
+) -> None:
+    env = production_env(postgres_database)
+    with gunicorn(project, env, tmp_path) as base:
+        before = len(access_lines(tmp_path))
+        ids = [get(f"{base}/health/live/")[1]["X-Request-ID"] for _ in range(5)]
+        sent = get(f"{base}/health/live/", headers={"X-Request-ID": "from-nginx-42"})
+        ids.append(sent[1]["X-Request-ID"])
+        time.sleep(0.5)
+    lines = access_lines(tmp_path)[before:]
+    assert len(lines) == 6
+    assert [line["request_id"] for line in lines] == ids
+    assert ids[-1] == "from-nginx-42"
+    assert all(line["path"] == "/health/live/" for line in lines)
+    assert all(line["status"] == 200 for line in lines)
+
+
+def postgres_pids(database_url: str) -> set[int]:
+    name = database_url.rsplit("/", 1)[1]
+    query = (
+        "SELECT pid FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    )
+    output = run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc", query],
+        cwd=Path.cwd(),
+    ).stdout
+    return {int(pid) for pid in output.split()}
+
+
+def test_requests_reuse_pooled_connections(
+    project: Path, postgres_database: str, tmp_path: Path
+) -> None:
+    env = production_env(
+        postgres_database, DATABASE_POOL_MIN_SIZE="1", DATABASE_POOL_MAX_SIZE="2"
+    )
+    with gunicorn(project, env, tmp_path) as base:
+        for _ in range(10):
+            assert get(f"{base}/health/ready/")[0] == 200
+        first = postgres_pids(postgres_database)
+        for _ in range(30):
+            assert get(f"{base}/health/ready/")[0] == 200
+        second = postgres_pids(postgres_database)
+    # Connections outlive requests (no pool would close them after each one),
+    # the same ones serve later requests, and their number respects the bounds.
+    assert first, "no connection stayed open between requests"
+    assert second == first
+    assert len(first) <= 2 * 2
+
+
+def test_a_slow_query_is_cancelled_by_statement_timeout(
+    project: Path, postgres_database: str
+) -> None:
+    env = production_env(postgres_database, DATABASE_STATEMENT_TIMEOUT_MS="300")
+    code = (
+        "import time\n"
+        "from django.db import OperationalError, connection\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    connection.cursor().execute('SELECT pg_sleep(5)')\n"
+        "except OperationalError as error:\n"
+        "    print('cancelled', type(error.__cause__).__name__,"
+        " round(time.monotonic() - started, 1))\n"
+    )
+    result = manage(project, env, "shell", "--no-imports", "-c", code)
+    verdict, cause, seconds = result.stdout.split()
+    assert verdict == "cancelled"
+    assert cause == "QueryCanceled"
+    assert float(seconds) < 2
+
+
 def test_ready_is_503_within_two_seconds_when_postgres_is_unreachable(
-    project: Path,
+    project: Path, tmp_path: Path
 ) -> None:
     env = production_env(DEAD_DATABASE)
-    with gunicorn(project, env) as base:
+    with gunicorn(project, env, tmp_path) as base:
         started = time.monotonic()
         status, _, body = get(f"{base}/health/ready/")
         elapsed = time.monotonic() - started
@@ -151,10 +243,10 @@ def silent_server() -> Iterator[int]:
 
 
 def test_ready_is_503_within_two_seconds_when_postgres_hangs(
-    project: Path, silent_server: int
+    project: Path, silent_server: int, tmp_path: Path
 ) -> None:
     env = production_env(f"postgres://postgres@127.0.0.1:{silent_server}/app")
-    with gunicorn(project, env) as base:
+    with gunicorn(project, env, tmp_path) as base:
         for _ in range(2):  # the first check opens the pool, the second reuses it
             started = time.monotonic()
             status, _, body = get(f"{base}/health/ready/")
@@ -164,16 +256,23 @@ def test_ready_is_503_within_two_seconds_when_postgres_hangs(
             assert elapsed < 2, f"ready took {elapsed:.2f}s"
 
 
-def test_ready_names_the_cache_when_redis_is_down(
-    project: Path, postgres_database: str
+def test_pages_keep_answering_when_redis_is_down(
+    project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
     env = production_env(postgres_database, REDIS_URL=DEAD_REDIS)
     manage(project, env, "migrate", "--no-input")
-    with gunicorn(project, env) as base:
+    with gunicorn(project, env, tmp_path) as base:
         status, _, body = get(f"{base}/health/ready/")
         assert status == 503
         assert json.loads(body)["checks"] == {"database": "ok", "cache": "error"}
         assert get(f"{base}/health/live/")[0] == 200
+        # An ordinary page (the admin login form, with its session and CSRF
+        # cookie) still renders; the proxy header marks the request as HTTPS.
+        status, _, body = get(
+            f"{base}/admin/login/", headers={"X-Forwarded-Proto": "https"}
+        )
+        assert status == 200
+        assert b"csrfmiddlewaretoken" in body
 
 
 def test_deploy_check_passes_with_a_throwaway_environment(
@@ -181,7 +280,7 @@ def test_deploy_check_passes_with_a_throwaway_environment(
 ) -> None:
     env = production_env(postgres_database)
     result = manage(project, env, "check", "--deploy", "--fail-level", "WARNING")
-    assert "System check identified no issues" in result.stdout
+    assert "System check identified no issues (0 silenced)" in result.stdout
 
 
 def test_missing_production_variables_fail_with_one_error(project: Path) -> None:
@@ -217,3 +316,202 @@ def test_invalid_production_values_are_never_echoed(project: Path) -> None:
         assert f"  - {name}: " in result.stderr
     assert "Sup3rSecret" not in result.stderr
     assert "tooshortbutsecret" not in result.stderr
+
+
+def test_gunicorn_config_passes_its_own_check(project: Path) -> None:
+    result = run(
+        [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
+         "--check-config"],
+        cwd=project, env={"WEB_CONCURRENCY": "3"},
+    )  # fmt: skip
+    assert result.returncode == 0
+    bad = run(
+        [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
+         "--check-config"],
+        cwd=project, env={"WEB_CONCURRENCY": "lots"}, check=False,
+    )  # fmt: skip
+    assert bad.returncode != 0
+    assert "WEB_CONCURRENCY" in bad.stderr + bad.stdout
+
+
+# nginx in front, with TLS -----------------------------------------------------
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    cert, key = directory / "fullchain.pem", directory / "privkey.pem"
+    run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", key, "-out", cert, "-subj", f"/CN={DOMAIN}",
+         "-addext", f"subjectAltName=DNS:{DOMAIN}"],
+        cwd=directory,
+    )  # fmt: skip
+    return cert, key
+
+
+def nginx_config(
+    project: Path, work: Path, upstream: str, http_port: int, https_port: int
+) -> Path:
+    """The generated site, pointed at test ports and paths, inside a minimal nginx.conf.
+
+    Each value the test changes must occur exactly once in the generated file,
+    so that a change in its shape fails here instead of being silently skipped.
+    """
+    cert, key = self_signed_certificate(work)
+    site = (project / "deploy/nginx/my_project.conf").read_text()
+    replacements = {
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen [::]:443 ssl http2;": "",
+        "server 127.0.0.1:8000;": f"server {upstream};",
+        "/etc/ssl/my_project/fullchain.pem": str(cert),
+        "/etc/ssl/my_project/privkey.pem": str(key),
+        "/srv/my_project/staticfiles/": f"{project}/staticfiles/",
+    }
+    for old, new in replacements.items():
+        assert site.count(old) == 1, f"{old!r} occurs {site.count(old)} times"
+        site = site.replace(old, new)
+    (work / "site.conf").write_text(site)
+    temp = "".join(
+        f"{kind}_temp_path {work}/{kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = work / "nginx.conf"
+    conf.write_text(
+        f"worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
+        "daemon off;\nevents {}\n"
+        f"http {{\ninclude /etc/nginx/mime.types;\naccess_log {work}/access.log;\n"
+        f"{temp}include {work}/site.conf;\n}}\n"
+    )
+    return conf
+
+
+@pytest.fixture(scope="module")
+def behind_nginx(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[int, int, Path]]:
+    """gunicorn behind nginx with TLS: yields (http port, https port, CA file)."""
+    nginx = require("nginx")
+    work = tmp_path_factory.mktemp("nginx")
+    database = f"keel_{secrets.token_hex(6)}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc"]
+    run([*psql, f"CREATE DATABASE {database}"], cwd=work)
+    env = production_env(f"postgres://postgres@127.0.0.1:5432/{database}")
+    manage(project, env, "migrate", "--no-input")
+    manage(project, env, "collectstatic", "--no-input")
+    http_port, https_port = free_port(), free_port()
+    try:
+        with gunicorn(project, env, work / "gunicorn") as base:
+            conf = nginx_config(
+                project, work, base.removeprefix("http://"), http_port, https_port
+            )
+            run([nginx, "-t", "-c", conf, "-p", work], cwd=work)
+            process = subprocess.Popen(
+                [nginx, "-c", conf, "-p", work], stderr=subprocess.PIPE
+            )
+            try:
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    try:
+                        socket.create_connection(("127.0.0.1", https_port), 1).close()
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+                yield http_port, https_port, work / "fullchain.pem"
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+    finally:
+        run([*psql, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"], cwd=work)
+
+
+def tls_get(
+    port: int,
+    path: str,
+    cafile: Path,
+    headers: dict[str, str] | None = None,
+    version: ssl.TLSVersion | None = None,
+) -> http.client.HTTPResponse:
+    context = ssl.create_default_context(cafile=str(cafile))
+    context.check_hostname = False  # the certificate names DOMAIN; we dial 127.0.0.1
+    if version is not None:
+        context.minimum_version = context.maximum_version = version
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context)
+    connection.request("GET", path, headers={"Host": DOMAIN, **(headers or {})})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def test_nginx_redirects_http_to_https(behind_nginx: tuple[int, int, Path]) -> None:
+    http_port, _, _ = behind_nginx
+    status, headers, _ = get(
+        f"http://127.0.0.1:{http_port}/admin/login/?next=/x", headers={"Host": DOMAIN}
+    )
+    assert status == 301
+    assert headers["Location"] == f"https://{DOMAIN}/admin/login/?next=/x"
+
+
+def test_pages_through_tls_carry_every_security_header(
+    behind_nginx: tuple[int, int, Path],
+) -> None:
+    _, https_port, cafile = behind_nginx
+    response = tls_get(https_port, "/admin/login/", cafile)
+    assert response.status == 200
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get_all(name) == [value], name
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    # nginx's request id reaches Django and comes back.
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("version", "accepted"),
+    [
+        (ssl.TLSVersion.TLSv1_3, True),
+        (ssl.TLSVersion.TLSv1_2, True),
+        (ssl.TLSVersion.TLSv1_1, False),
+    ],
+)
+def test_nginx_speaks_only_tls_1_2_and_1_3(
+    behind_nginx: tuple[int, int, Path], version: ssl.TLSVersion, accepted: bool
+) -> None:
+    _, https_port, cafile = behind_nginx
+    if accepted:
+        assert (
+            tls_get(https_port, "/health/live/", cafile, version=version).status == 200
+        )
+    else:
+        with pytest.raises(ssl.SSLError):
+            tls_get(https_port, "/health/live/", cafile, version=version)
+
+
+def test_static_files_are_served_by_nginx_with_immutable_caching(
+    project: Path, behind_nginx: tuple[int, int, Path]
+) -> None:
+    _, https_port, cafile = behind_nginx
+    manifest = json.loads((project / "staticfiles/staticfiles.json").read_text())
+    hashed = manifest["paths"]["admin/css/base.css"]
+    response = tls_get(
+        https_port, f"/static/{hashed}", cafile, headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.status == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert response.headers.get_all("Strict-Transport-Security") == [
+        SECURITY_HEADERS["Strict-Transport-Security"]
+    ]
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "X-Request-ID" not in response.headers  # nginx answered, not Django
+
+
+def test_the_readiness_probe_works_through_nginx(
+    behind_nginx: tuple[int, int, Path],
+) -> None:
+    _, https_port, cafile = behind_nginx
+    response = tls_get(https_port, "/health/ready/", cafile)
+    assert response.status == 200

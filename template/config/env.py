@@ -54,6 +54,10 @@ class Environment:
     db_connect_timeout: int
     db_statement_timeout_ms: int
     hsts_preload: bool
+    sentry_dsn: str
+    sentry_environment: str
+    sentry_release: str
+    sentry_traces_sample_rate: float
 
 
 class InvalidEnvironment(ImproperlyConfigured):
@@ -102,6 +106,17 @@ def _redis_url(value: str) -> None:
 def _optional_redis_url(value: str) -> None:
     if value:
         _redis_url(value)
+
+
+def _optional_dsn(value: str) -> None:
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("https", "http") or not parts.username):
+        raise ValidationError("Must be the project's DSN from Sentry, or empty.")
+
+
+def _fraction(value: float) -> None:
+    if not 0 <= value <= 1:
+        raise ValidationError("Must be a number from 0 to 1.")
 
 
 def _positive(value: float) -> None:
@@ -178,6 +193,12 @@ def load(profile: Profile) -> Environment:
             "DATABASE_STATEMENT_TIMEOUT_MS", 30_000, validate=_positive
         ),
         hsts_preload=env.bool("DJANGO_HSTS_PRELOAD", False),
+        sentry_dsn=env.str("SENTRY_DSN", "", validate=_optional_dsn),
+        sentry_environment=env.str("SENTRY_ENVIRONMENT", profile),
+        sentry_release=env.str("SENTRY_RELEASE", ""),
+        sentry_traces_sample_rate=env.float(
+            "SENTRY_TRACES_SAMPLE_RATE", 0.0, validate=_fraction
+        ),
     )
 
     problems: dict[str, list[str]] = {}

@@ -32,6 +32,10 @@ VARIABLES = [
     "DATABASE_CONNECT_TIMEOUT",
     "DATABASE_STATEMENT_TIMEOUT_MS",
     "WEB_CONCURRENCY",
+    "SENTRY_DSN",
+    "SENTRY_ENVIRONMENT",
+    "SENTRY_RELEASE",
+    "SENTRY_TRACES_SAMPLE_RATE",
 ]
 
 
@@ -198,6 +202,7 @@ def test_production_settings_are_hardened(monkeypatch: pytest.MonkeyPatch) -> No
     assert settings.DEBUG is False
     assert settings.ADMIN_URL == "staff-only/"
     assert settings.SECURE_SSL_REDIRECT is True
+    assert settings.LOGGING["formatters"]["default"]["()"].__name__ == "JsonFormatter"
     assert settings.SESSION_COOKIE_NAME.startswith("__Host-")
     assert settings.SILENCED_SYSTEM_CHECKS == ["security.W021"]
     database = settings.DATABASES["default"]

@@ -2,6 +2,7 @@
 
 from config.backends import caches, database
 from config.env import load
+from config.logging import logging_config
 
 from .base import *  # noqa: F401,F403
 
@@ -17,9 +18,4 @@ CACHES = caches(ENV)
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": ENV.log_level},
-}
+LOGGING = logging_config(ENV.log_level, json=False)

@@ -9,6 +9,8 @@ https://docs.djangoproject.com/en/6.1/howto/deployment/checklist/
 
 from config.backends import caches, database
 from config.env import load
+from config.logging import logging_config
+from config.sentry import init_sentry
 
 from .base import *  # noqa: F401,F403
 
@@ -58,14 +60,6 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+LOGGING = logging_config(ENV.log_level, json=True)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": ENV.log_level},
-}
+init_sentry(ENV)

@@ -1,0 +1,154 @@
+"""JSON logs with request ids, gunicorn's JSON access log, and Sentry's switch."""
+
+import io
+import json
+import logging
+import logging.config
+from collections.abc import Iterator
+from datetime import timedelta
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+
+from config import env as config_env
+from config.logging import GunicornLogger, logging_config, request_id
+from config.sentry import init_sentry
+
+
+@pytest.fixture
+def captured() -> Iterator[io.StringIO]:
+    """Apply a LOGGING dict for one test, with its handler writing to a buffer."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    yield stream
+    root.handlers, root.level = saved[0], saved[1]
+
+
+def apply(config: dict[str, object], stream: io.StringIO) -> None:
+    logging.config.dictConfig(config)
+    logging.getLogger().handlers[0].setStream(stream)  # type: ignore[attr-defined]
+
+
+def test_production_logs_are_json_lines_with_the_request_id(
+    captured: io.StringIO,
+) -> None:
+    apply(logging_config(logging.INFO, json=True), captured)
+    token = request_id.set("req-12345678")
+    try:
+        logging.getLogger("app").info("order %s shipped", 42)
+    finally:
+        request_id.reset(token)
+    logging.getLogger("app").debug("not at INFO")
+    lines = captured.getvalue().splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["message"] == "order 42 shipped"
+    assert record["request_id"] == "req-12345678"
+    assert record["level"] == "INFO"
+    assert record["logger"] == "app"
+    assert "time" in record
+
+
+def test_a_request_id_passed_explicitly_is_kept(captured: io.StringIO) -> None:
+    apply(logging_config(logging.INFO, json=True), captured)
+    logging.getLogger("app").info("hi", extra={"request_id": "from-proxy-1"})
+    assert json.loads(captured.getvalue())["request_id"] == "from-proxy-1"
+
+
+def test_development_logs_are_text_with_the_request_id(captured: io.StringIO) -> None:
+    apply(logging_config(logging.DEBUG, json=False), captured)
+    logging.getLogger("app").debug("hello")
+    assert captured.getvalue() == "DEBUG app [-] hello\n"
+
+
+def gunicorn_logger(accesslog: str | None) -> GunicornLogger:
+    config = mock.MagicMock()
+    config.accesslog = accesslog
+    config.errorlog = "-"
+    config.loglevel = "info"
+    config.syslog = False
+    config.logconfig = config.logconfig_dict = config.logconfig_json = None
+    config.capture_output = False
+    config.disable_redirect_access_to_syslog = False
+    return GunicornLogger(config)
+
+
+def test_gunicorn_writes_one_json_access_line_per_request() -> None:
+    logger = gunicorn_logger("-")
+    stream = io.StringIO()
+    logger.access_log.handlers[0].setStream(stream)
+    response = SimpleNamespace(
+        headers=[("Content-Type", "text/html"), ("X-Request-ID", "abcdef123456")],
+        status_code=200,
+        sent=512,
+    )
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": '/odd "path"/',
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_REAL_IP": "203.0.113.9",
+    }
+    logger.access(response, None, environ, timedelta(milliseconds=12.34))
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["request_id"] == "abcdef123456"
+    assert record["path"] == '/odd "path"/'
+    assert record["status"] == 200
+    assert record["client"] == "203.0.113.9"
+    assert record["duration_ms"] == 12.3
+
+
+def test_gunicorn_access_log_can_be_switched_off() -> None:
+    logger = gunicorn_logger(None)
+    with mock.patch.object(logger.access_log, "info") as info:
+        logger.access(SimpleNamespace(headers=[]), None, {}, timedelta(0))
+    info.assert_not_called()
+
+
+def sentry_env(
+    monkeypatch: pytest.MonkeyPatch, **values: str
+) -> config_env.Environment:
+    for name in ("SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return config_env.load("test")
+
+
+def test_sentry_stays_off_without_a_dsn(monkeypatch: pytest.MonkeyPatch) -> None:
+    with mock.patch("sentry_sdk.init") as init:
+        assert init_sentry(sentry_env(monkeypatch)) is False
+    init.assert_not_called()
+
+
+def test_sentry_starts_with_a_dsn_and_sends_no_personal_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    env = sentry_env(
+        monkeypatch,
+        SENTRY_DSN="https://public@sentry.example.com/1",
+        SENTRY_RELEASE="abc123",
+        SENTRY_TRACES_SAMPLE_RATE="0.25",
+    )
+    with mock.patch("sentry_sdk.init") as init:
+        assert init_sentry(env) is True
+    options = init.call_args.kwargs
+    assert options["send_default_pii"] is False
+    assert options["environment"] == "test"
+    assert options["release"] == "abc123"
+    assert options["traces_sample_rate"] == 0.25
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SENTRY_DSN", "not a dsn at all"), ("SENTRY_TRACES_SAMPLE_RATE", "1.5")],
+)
+def test_sentry_settings_are_validated(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(config_env.InvalidEnvironment, match=name):
+        config_env.load("test")
