@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CUSTOM_ANSWERS, generate, git_commit_all, install, run
+import yaml
+from conftest import CUSTOM_ANSWERS, generate, git_commit_all, install, require, run
 
 pytestmark = pytest.mark.gates
 
@@ -131,3 +132,45 @@ def test_pre_commit_refuses_update_leftovers(
         (project / name).unlink()
     assert result.returncode != 0
     assert "Failed" in result.stdout
+
+
+# Docker artefacts: no Docker engine runs here, so they are checked statically.
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("docker"), CUSTOM_ANSWERS)
+
+
+def test_dockerfile_passes_hadolint(rendered: Path, tmp_path: Path) -> None:
+    hadolint = require("hadolint")
+    run([hadolint, "Dockerfile"], cwd=rendered)
+    text = (rendered / "Dockerfile").read_text()
+    assert "FROM python:3.12-slim-bookworm AS build" in text
+    assert "USER 10001:10001" in text
+    assert "HEALTHCHECK" in text and "/health/live/" in text
+    # The checker itself catches a root image with an unpinned base.
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM python:latest\nRUN apt-get install curl\n")
+    assert run([hadolint, bad], cwd=tmp_path, check=False).returncode != 0
+
+
+def test_compose_file_matches_the_compose_specification(
+    rendered: Path, tmp_path: Path
+) -> None:
+    checker = require("check-jsonschema")
+    schema = ["--builtin-schema", "vendor.compose-spec"]
+    run([checker, *schema, "compose.yaml"], cwd=rendered)
+    compose = yaml.safe_load((rendered / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "release", "web", "nginx"}
+    for name in ("db", "redis", "web", "nginx"):
+        assert "healthcheck" in services[name], name
+    assert services["web"]["depends_on"]["release"]["condition"] == (
+        "service_completed_successfully"
+    )
+    assert services["nginx"]["depends_on"]["web"]["condition"] == "service_healthy"
+    broken = tmp_path / "compose.yaml"
+    services["web"]["depends_on"]["redis"]["condition"] = "whenever"
+    broken.write_text(yaml.safe_dump(compose))
+    assert run([checker, *schema, broken], cwd=tmp_path, check=False).returncode != 0

@@ -324,13 +324,14 @@ def test_gunicorn_config_passes_its_own_check(project: Path) -> None:
     result = run(
         [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
          "--check-config"],
-        cwd=project, env={"WEB_CONCURRENCY": "3"},
+        cwd=project, env=production_env(DEAD_DATABASE, WEB_CONCURRENCY="3"),
     )  # fmt: skip
     assert result.returncode == 0
     bad = run(
         [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
          "--check-config"],
-        cwd=project, env={"WEB_CONCURRENCY": "lots"}, check=False,
+        cwd=project, env=production_env(DEAD_DATABASE, WEB_CONCURRENCY="lots"),
+        check=False,
     )  # fmt: skip
     assert bad.returncode != 0
     assert "WEB_CONCURRENCY" in bad.stderr + bad.stdout

@@ -40,9 +40,8 @@ STORAGES = {
 # https://docs.djangoproject.com/en/6.1/ref/middleware/#http-strict-transport-security
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes speak plain HTTP; HealthProbeMiddleware answers them before this.
 SECURE_SSL_REDIRECT = True
-# Load balancer and orchestrator probes speak plain HTTP to the app.
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = ENV.hsts_preload
