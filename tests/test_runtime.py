@@ -382,8 +382,8 @@ def nginx_config(
     conf = work / "nginx.conf"
     conf.write_text(
         # Workers run as root here so they can read the pytest temp directory.
-        f"user root;\nworker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
-        "daemon off;\nevents {}\n"
+        f"user root;\nworker_processes 1;\npid {work}/nginx.pid;\n"
+        f"error_log {work}/error.log;\ndaemon off;\nevents {{}}\n"
         f"http {{\ninclude /etc/nginx/mime.types;\naccess_log {work}/access.log;\n"
         f"{temp}include {work}/site.conf;\n}}\n"
     )
