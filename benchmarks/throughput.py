@@ -1,0 +1,225 @@
+"""Requests per second and p99 latency of a generated project under gunicorn.
+
+    uv run --only-group test python benchmarks/throughput.py [--rounds 3]
+
+Needs wrk (Debian's `wrk` package), PostgreSQL on 127.0.0.1:5432 and Redis on
+127.0.0.1:6379. Every server runs gunicorn with the same worker count, and the
+rounds alternate between the variants so that machine noise hits them alike.
+Compared, with medians over the rounds:
+
+- /health/live/ of the generated project against a plain view of a bare
+  `django-admin startproject` (the cost of the hardened middleware stack);
+- /admin/login/, a full page through every middleware, in both projects;
+- /health/ready/ with the connection pool against CONN_MAX_AGE=0 and no pool.
+
+These run with worker recycling off (`--max-requests 0`) for both projects,
+so that they compare the code; "live, recycling" runs gunicorn.conf.py as
+shipped, restarting each worker after about a thousand requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS = "2"
+LIVE, READY, ADMIN = "/health/live/", "/health/ready/", "/admin/login/"
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in ("UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "VIRTUAL_ENV")
+}
+BARE_VIEW = """
+from django.http import JsonResponse
+from django.contrib import admin
+from django.urls import path
+
+
+def live(request):
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [path("health/live/", live), path("admin/", admin.site.urls)]
+"""
+NO_POOL_SETTINGS = """
+from .production import *  # noqa: F401,F403
+
+DATABASES["default"]["OPTIONS"].pop("pool")  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+"""
+
+
+def sh(cmd: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        sys.exit(f"{' '.join(map(str, cmd))} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(cwd: Path, args: list[str], env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(cwd / ".venv/bin/gunicorn"), *args, "--bind", f"127.0.0.1:{port}",
+         "--workers", WORKERS, "--access-logfile", "/dev/null"],
+        cwd=cwd, env={**CLEAN_ENV, **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/health/live/", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                sys.exit(f"gunicorn in {cwd} did not start")
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str]) -> tuple[float, float]:
+    """Requests per second and p99 latency in milliseconds."""
+    extra = [arg for k, v in headers.items() for arg in ("--header", f"{k}: {v}")]
+    output = sh(
+        ["wrk", "--threads", "1", "--connections", "8", "--duration", f"{seconds}s",
+         "--latency", *extra, url],
+        cwd=ROOT,
+    )  # fmt: skip
+    rps_match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99_match = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    if rps_match is None or p99_match is None:
+        sys.exit(f"unexpected wrk output:\n{output}")
+    rps = float(rps_match[1])
+    value, unit = p99_match.groups()
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    return rps, p99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=8)
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        project = work / "project"
+        print("generating and installing the project", file=sys.stderr)
+        sh([sys.executable, "-m", "copier", "copy", "--quiet", "--defaults",
+            "--vcs-ref", "HEAD", ROOT, project], cwd=work)  # fmt: skip
+        sh(["uv", "sync", "--locked", "--no-default-groups"], cwd=project)
+        (project / "config/settings/nopool.py").write_text(NO_POOL_SETTINGS)
+
+        bare = work / "bare"
+        bare.mkdir()
+        (bare / ".venv").symlink_to(project / ".venv")
+        sh([project / ".venv/bin/django-admin", "startproject", "bare", bare], cwd=work)
+        (bare / "bare/urls.py").write_text(BARE_VIEW)
+
+        database = f"keel_bench_{secrets.token_hex(4)}"
+        psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"]
+        sh([*psql, f"CREATE DATABASE {database}"], cwd=work)
+        env = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+            "REDIS_URL": "redis://127.0.0.1:6379/5",
+            "WEB_CONCURRENCY": WORKERS,
+        }
+        bare_env = {
+            "DJANGO_SETTINGS_MODULE": "bare.settings",
+            "PYTHONPATH": str(bare),
+        }
+        try:
+            python = project / ".venv/bin/python"
+            sh([python, "manage.py", "migrate", "-v0"], cwd=project, env=env)
+            sh(
+                [python, "manage.py", "collectstatic", "--no-input", "-v0"],
+                project,
+                env,
+            )
+            sh([python, "manage.py", "migrate", "-v0"], cwd=bare, env=bare_env)
+            https = {"X-Forwarded-Proto": "https"}
+            hardened = ["--config", "gunicorn.conf.py", "--max-requests", "0"]
+            plain = ["bare.wsgi", "--max-requests", "0"]
+            shipped = ["--config", "gunicorn.conf.py"]
+            nopool = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.nopool"}
+            variants = {
+                "live, hardened": (project, hardened, env, LIVE, {}),
+                "live, bare": (bare, plain, bare_env, LIVE, {}),
+                "live, recycling": (project, shipped, env, LIVE, {}),
+                "admin, hardened": (project, hardened, env, ADMIN, https),
+                "admin, bare": (bare, plain, bare_env, ADMIN, {}),
+                "ready, pool": (project, hardened, env, READY, {}),
+                "ready, no pool": (project, hardened, nopool, READY, {}),
+            }
+            results: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
+            for round_ in range(options.rounds):
+                for name, (cwd, args, variant_env, path, headers) in variants.items():
+                    print(f"round {round_ + 1}: {name}", file=sys.stderr)
+                    with gunicorn(cwd, args, variant_env) as base:
+                        wrk(base + path, 2, headers)  # warm-up
+                        results[name].append(wrk(base + path, options.seconds, headers))
+        finally:
+            sh([*psql, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"], cwd=work)
+
+    medians = {
+        name: (
+            statistics.median(r for r, _ in samples),
+            statistics.median(p for _, p in samples),
+        )
+        for name, samples in results.items()
+    }
+    print(
+        f"gunicorn, {WORKERS} workers; wrk, 1 thread, 8 connections, "
+        f"{options.seconds} s; medians of {options.rounds} rounds"
+    )
+    print(f"{'variant':<24}{'req/s':>10}{'p99 ms':>10}")
+    for name, (rps, p99) in medians.items():
+        print(f"{name:<24}{rps:>10.0f}{p99:>10.1f}")
+    for label, a, b in [
+        ("live: hardened / bare", "live, hardened", "live, bare"),
+        ("live: recycling / hardened", "live, recycling", "live, hardened"),
+        ("admin login: hardened / bare", "admin, hardened", "admin, bare"),
+        ("ready: pool / no pool", "ready, pool", "ready, no pool"),
+    ]:
+        print(f"{label:<30} {medians[a][0] / medians[b][0]:.2f}x throughput")
+
+
+if __name__ == "__main__":
+    main()
