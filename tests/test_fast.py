@@ -256,12 +256,31 @@ def test_ci_installs_the_pinned_tools(project: Path) -> None:
     assert declared <= ignored <= set(VERSIONS), ignored ^ declared
 
 
+def pep_723_metadata(script: Path) -> dict[str, object]:
+    """The inline script metadata of a Python script (PEP 723)."""
+    block = re.search(
+        r"(?m)^# /// script$\s(?P<content>(^#(| .*)$\s)+)^# ///$", script.read_text()
+    )
+    assert block, f"{script.name} has no `# /// script` block"
+    lines = block["content"].splitlines(keepends=True)
+    return tomllib.loads(
+        "".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
+    )
+
+
 def test_template_repo_uses_the_same_shared_tools() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     for group in pyproject["dependency-groups"].values():
         for name, version in pins(group).items():
             if name in VERSIONS:
                 assert VERSIONS[name] == version, f"{name}: {version}"
+    # The template's CI and `uv run noxfile.py` use the same uv and nox.
+    setups = uv_setups(ROOT)
+    assert setups, "the template's workflows set up no uv"
+    for where, inputs in setups:
+        assert inputs["version"] == VERSIONS["uv"], where
+    script = pep_723_metadata(ROOT / "noxfile.py")
+    assert script["dependencies"] == [f"nox=={VERSIONS['nox']}"]
 
 
 def test_update_of_an_unchanged_project_is_a_no_op(tmp_path: Path) -> None:
