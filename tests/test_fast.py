@@ -256,6 +256,26 @@ def test_ci_installs_the_pinned_tools(project: Path) -> None:
     assert declared <= ignored <= set(VERSIONS), ignored ^ declared
 
 
+USES = re.compile(
+    r"^\s*(?:- )?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?P<comment>.*)$"
+)
+
+
+def test_actions_are_pinned_to_commits_with_their_tag(project: Path) -> None:
+    """A full commit SHA, the tag in a comment, and one pin per action."""
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for path in workflow_files(project) + workflow_files(ROOT):
+        for line in path.read_text().splitlines():
+            if match := USES.match(line):
+                where = f"{path.name}: {line.strip()}"
+                assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]), where
+                tag = re.fullmatch(r" # (v\d+(?:\.\d+){2})", match["comment"])
+                assert tag, f"{where}: no `# vX.Y.Z` comment"
+                pins.setdefault(match["action"], set()).add((match["ref"], tag[1]))
+    assert {"actions/checkout", "astral-sh/setup-uv"} <= set(pins)
+    assert all(len(refs) == 1 for refs in pins.values()), pins
+
+
 def pep_723_metadata(script: Path) -> dict[str, object]:
     """The inline script metadata of a Python script (PEP 723)."""
     block = re.search(
