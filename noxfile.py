@@ -1,6 +1,6 @@
 # /// script
 # requires-python = ">=3.12"
-# dependencies = ["nox>=2025.2.9"]
+# dependencies = ["nox==2026.10.20"]
 # ///
 """The template's own sessions: `uv run noxfile.py` runs lint, docs and every test tier.
 

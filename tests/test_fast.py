@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import py_compile
 import re
+import shlex
 import tomllib
 import zoneinfo
 from pathlib import Path
@@ -20,10 +21,32 @@ from conftest import (
     git_commit_all,
     run,
 )
+from workflows import (
+    GITHUB_EXPRESSION,
+    commands,
+    load,
+    run_scripts,
+    steps,
+    workflow_files,
+)
 
 pytestmark = pytest.mark.fast
 
 JINJA_LEFTOVER = re.compile(r"{{|{%|{#")
+YAML = (".yml", ".yaml")
+# How CI must start nox: the version locked in uv.lock, at the pin.
+LOCKED_NOX = ["uv", "run", "--locked", "nox"]
+
+
+def jinja_left_in(relative_path: Path, line: str) -> bool:
+    """Whether a rendered line still holds Jinja.
+
+    GitHub Actions expressions, `${{ ... }}`, are meant to reach the workflow
+    and Dependabot files under .github/, so there they are not leftovers.
+    """
+    if relative_path.parts[0] == ".github" and relative_path.suffix in YAML:
+        line = GITHUB_EXPRESSION.sub("", line)
+    return bool(JINJA_LEFTOVER.search(line))
 
 
 def rendered_files(project: Path) -> list[Path]:
@@ -41,11 +64,31 @@ def test_no_jinja_is_left_anywhere(project: Path) -> None:
         f"{path.relative_to(project)}:{number}: {line.strip()}"
         for path in rendered_files(project)
         for number, line in enumerate(path.read_text().splitlines(), 1)
-        if JINJA_LEFTOVER.search(line)
+        if jinja_left_in(path.relative_to(project), line)
     ]
     names = [p for p in rendered_files(project) if JINJA_LEFTOVER.search(str(p))]
     assert not leftovers and not names, "\n".join(leftovers + list(map(str, names)))
     assert not list(project.rglob("*.jinja"))
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "left"),
+    [
+        (".github/workflows/ci.yml", "group: ${{ github.workflow }}", False),
+        (".github/workflows/ci.yml", "if: ${{ a }} && ${{ b }}", False),
+        (".github/workflows/ci.yml", "version: \"{{ versions['uv'] }}\"", True),
+        (".github/workflows/ci.yml", "run: ${{ github.ref }} {{ slug }}", True),
+        (".github/workflows/ci.yml", "{%- raw %}", True),
+        (".github/workflows/ci.yml", "${{ {{ slug }} }}", True),
+        (".github/dependabot.yml", "{# note #}", True),
+        ("config/urls.py", "x = '${{ github.ref }}'", True),
+        ("README.md", "Run ${{ github.ref }}", True),
+    ],
+)
+def test_only_github_expressions_may_keep_braces(
+    path: str, line: str, left: bool
+) -> None:
+    assert jinja_left_in(Path(path), line) is left
 
 
 def test_every_python_file_compiles(project: Path) -> None:
@@ -163,12 +206,101 @@ def test_tool_versions_agree_everywhere(project: Path) -> None:
     assert {"black", "isort", "flake8", "bandit"} <= set(hooked) & set(declared)
 
 
+def uv_setups(root: Path) -> list[tuple[str, dict[str, str]]]:
+    """(where, inputs) of every astral-sh/setup-uv step in root's workflows."""
+    return [
+        (f"{path.name}: job {job}", step.get("with", {}))
+        for path in workflow_files(root)
+        for job, step in steps(load(path))
+        if step.get("uses", "").startswith("astral-sh/setup-uv@")
+    ]
+
+
+def test_ci_installs_the_pinned_tools(project: Path) -> None:
+    """CI takes uv from includes/versions.yml and nox from uv.lock, nothing else."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    workflows = [load(path) for path in workflow_files(project)]
+    jobs = sum(len(workflow["jobs"]) for workflow in workflows)
+    setups = uv_setups(project)
+    assert len(setups) == jobs >= 5, "every job sets up uv once"
+    for where, inputs in setups:
+        assert inputs["version"] == VERSIONS["uv"], where
+        assert inputs["python-version"] == answers["python_version"], where
+
+    nox_runs = [
+        command
+        for workflow in workflows
+        for script in run_scripts(workflow)
+        for command in commands(script)
+        if any(re.match(r"nox\b", word) for word in command)
+    ]
+    assert len(nox_runs) >= 5
+    for command in nox_runs:
+        assert command[:4] == LOCKED_NOX, f"`{shlex.join(command)}`: not {LOCKED_NOX}"
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    locked = {package["name"]: package["version"] for package in lock["package"]}
+    assert locked["nox"] == VERSIONS["nox"]
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["tool"]["uv"]["required-version"] == f">={VERSIONS['uv']}"
+
+    # Dependabot must not move a tool that pre-commit pins too.
+    dependabot = yaml.safe_load((project / ".github/dependabot.yml").read_text())
+    (uv_updates,) = [u for u in dependabot["updates"] if u["package-ecosystem"] == "uv"]
+    ignored = {entry["dependency-name"] for entry in uv_updates["ignore"]}
+    declared = {
+        name
+        for group in pyproject["dependency-groups"].values()
+        for name in pins(group)
+    }
+    assert declared <= ignored <= set(VERSIONS), ignored ^ declared
+
+
+USES = re.compile(
+    r"^\s*(?:- )?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?P<comment>.*)$"
+)
+
+
+def test_actions_are_pinned_to_commits_with_their_tag(project: Path) -> None:
+    """A full commit SHA, the tag in a comment, and one pin per action."""
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for path in workflow_files(project) + workflow_files(ROOT):
+        for line in path.read_text().splitlines():
+            if match := USES.match(line):
+                where = f"{path.name}: {line.strip()}"
+                assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]), where
+                tag = re.fullmatch(r" # (v\d+(?:\.\d+){2})", match["comment"])
+                assert tag, f"{where}: no `# vX.Y.Z` comment"
+                pins.setdefault(match["action"], set()).add((match["ref"], tag[1]))
+    assert {"actions/checkout", "astral-sh/setup-uv"} <= set(pins)
+    assert all(len(refs) == 1 for refs in pins.values()), pins
+
+
+def pep_723_metadata(script: Path) -> dict[str, object]:
+    """The inline script metadata of a Python script (PEP 723)."""
+    block = re.search(
+        r"(?m)^# /// script$\s(?P<content>(^#(| .*)$\s)+)^# ///$", script.read_text()
+    )
+    assert block, f"{script.name} has no `# /// script` block"
+    lines = block["content"].splitlines(keepends=True)
+    return tomllib.loads(
+        "".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
+    )
+
+
 def test_template_repo_uses_the_same_shared_tools() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     for group in pyproject["dependency-groups"].values():
         for name, version in pins(group).items():
             if name in VERSIONS:
                 assert VERSIONS[name] == version, f"{name}: {version}"
+    # The template's CI and `uv run noxfile.py` use the same uv and nox.
+    setups = uv_setups(ROOT)
+    assert setups, "the template's workflows set up no uv"
+    for where, inputs in setups:
+        assert inputs["version"] == VERSIONS["uv"], where
+    script = pep_723_metadata(ROOT / "noxfile.py")
+    assert script["dependencies"] == [f"nox=={VERSIONS['nox']}"]
 
 
 def test_update_of_an_unchanged_project_is_a_no_op(tmp_path: Path) -> None:
