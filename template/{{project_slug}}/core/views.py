@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 # Seconds a readiness check may wait for a pooled database connection. Shorter
 # than DATABASE_POOL_TIMEOUT, so a dead database is reported within 2 seconds.
-POOL_CHECK_TIMEOUT = 1.5
+POOL_CHECK_TIMEOUT = 1.0
 
 
 def check_database() -> None:
