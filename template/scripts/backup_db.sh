@@ -81,7 +81,6 @@ printf '%s\n' "COMMIT;" '\q' >&"$to_session"
 exec {to_session}>&-
 wait "$session_pid" || die "the snapshot session ended with an error (see the message above)."
 
-
 say "writing checksums"
 {
     printf '%s  %s\n' "$(sha256_of "$partial.dump")" "$base.dump"

@@ -25,7 +25,6 @@ prog="backup-verify"
 
 backup_dir="${BACKUP_DIR:-backups}"
 backup="${1:-}"
-started=$(date +%s)
 
 verdict() {
     printf 'backup-verify: %s\n' "$*"
@@ -60,20 +59,22 @@ drop_scratch() {
 }
 say "creating the scratch database $scratch"
 query "$DATABASE_URL" "CREATE DATABASE \"$scratch\";" >/dev/null || {
-    verdict "FAILED $backup: could not create a scratch database (the role needs CREATEDB)."
+    verdict "FAILED $backup: could not create a scratch database (see the message above; the role needs CREATEDB)."
     exit 1
 }
 trap drop_scratch EXIT
 
+started=$(date +%s)
 if ! DATABASE_URL="$scratch_url" "$here/restore_db.sh" "$backup"; then
     verdict "FAILED $backup: it does not restore."
     exit 1
 fi
+restore_seconds=$(($(date +%s) - started))
 
 say "comparing row counts with the source at backup time"
 rows="${backup%.dump}.rows"
 restored=$(query "$scratch_url" "$row_counts_sql")
-if ! difference=$(diff <(cat -- "$rows") <(printf '%s\n' "$restored")); then
+if ! difference=$(diff -- "$rows" <(printf '%s\n' "$restored")); then
     printf '%s\n' "$difference" >&2
     verdict "FAILED $backup: row counts differ from the source (< source, > restored)."
     exit 1
@@ -89,4 +90,4 @@ if ! DATABASE_URL="$scratch_url" "$python" "$here/../manage.py" migrate --check 
     exit 1
 fi
 
-verdict "PASSED $backup: $tables tables and $total rows match the source, migrations are up to date ($(($(date +%s) - started))s)."
+verdict "PASSED $backup: restored in ${restore_seconds}s; $tables tables and $total rows match the source; migrations are up to date."
