@@ -311,8 +311,10 @@ def test_a_failed_forced_restore_leaves_the_target_as_it_was(
     psql(target, "CREATE TABLE notes (note text); INSERT INTO notes VALUES ('kept')")
     before = fingerprint(target)
 
+    # Cut inside the last table's data: pg_restore fails only after it has
+    # dropped, recreated and filled the other tables.
     damaged = copy_backup(backups, tmp_path / "damaged")
-    damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size * 2 // 3])
+    damaged.write_bytes(damaged.read_bytes()[:-32])
     rewrite_checksums(damaged)
     result = make(
         project,
@@ -402,6 +404,28 @@ def test_retention_deletes_only_what_is_past_the_limits(
         for suffix in (".dump", ".rows", ".sha256"):
             assert (tmp_path / f"{base}{suffix}").exists()
     assert output.count("deleted ") == len(ages) - len(kept_ages)
+
+
+def test_retention_keeps_the_newest_and_the_new_backup_whatever_the_clock(
+    project: Path, source: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A backup named a day ahead (a clock that ran fast, since corrected) is
+    the newest by name; the one just made ranks second. Both stay."""
+    database, _ = source
+    older = [fake_backup(tmp_path, database, age) for age in (3, 10)]
+    ahead = fake_backup(tmp_path, database, -1)
+    for path in tmp_path.glob(f"{ahead}.*"):
+        os.utime(path, (time.time() - 30 * DAY,) * 2)
+
+    env = production_env(
+        database, BACKUP_DIR=str(tmp_path), BACKUP_KEEP_DAYS="7", BACKUP_KEEP_COUNT="1"
+    )
+    output = make(project, env, "backup").stdout
+    new = output.strip().splitlines()[-1].removeprefix(f"backup: done: {tmp_path}/")
+
+    remaining = {name.rsplit(".", 1)[0] for name in backup_files(tmp_path)}
+    assert remaining == {ahead, new.removesuffix(".dump")}
+    assert all(f"{name}.dump (not among the newest 1)" in output for name in older)
 
 
 @pytest.mark.parametrize(

@@ -101,18 +101,21 @@ fi
 say "applying retention (at most $keep_count backups, $keep_days days; 0 means no limit)"
 shopt -s nullglob
 stamp='[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z'
-# Oldest first, as the names sort by time. Rank 1, the newest, is always kept:
-# a count limit is at least 1, and the age limit skips it.
+# Oldest first, as the names sort by time, so rank 1 is the newest. Neither the
+# newest nor the backup just made is ever deleted, even if the clock has gone
+# back since an earlier backup.
 # shellcheck disable=SC2086  # the stamp is a glob pattern on purpose
 set -- "$backup_dir/$database-"$stamp.sha256
 rank=$#
 for checksum_file in "$@"; do
     reason=""
-    if ((keep_count > 0 && rank > keep_count)); then
-        reason="not among the newest $keep_count"
-    elif ((rank > 1 && keep_days > 0)) &&
-        [[ -n "$(find "$checksum_file" -mmin "+$((keep_days * 1440))")" ]]; then
-        reason="older than $keep_days days"
+    if ((rank > 1)) && [[ "$checksum_file" != "$sums" ]]; then
+        if ((keep_count > 0 && rank > keep_count)); then
+            reason="not among the newest $keep_count"
+        elif ((keep_days > 0)) &&
+            [[ -n "$(find "$checksum_file" -mmin "+$((keep_days * 1440))")" ]]; then
+            reason="older than $keep_days days"
+        fi
     fi
     if [[ -n "$reason" ]]; then
         old="${checksum_file%.sha256}"
