@@ -54,7 +54,7 @@ relations=$(query "$DATABASE_URL" "SELECT count(*) FROM pg_class c
 options=(--exit-on-error --single-transaction --no-owner)
 if ((relations > 0)); then
     if [[ "$force" != true ]]; then
-        die "$target is not empty ($relations tables, views or sequences). Restore into an empty database, or pass --force to replace what the backup contains."
+        die "$target is not empty ($relations tables, views or sequences). Restore into an empty database, or pass --force (make restore FORCE=1) to replace what the backup contains."
     fi
     say "$target is not empty: --force given, so the backup's objects are replaced"
     options+=(--clean --if-exists)
