@@ -7,6 +7,7 @@ databases and on copies of that backup, so none depends on another's leftovers.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import time
@@ -180,11 +181,14 @@ def rewrite_checksums(dump: Path) -> None:
     dump.with_suffix(".sha256").write_text("".join(lines))
 
 
-def scratch_databases() -> list[str]:
-    return psql(
-        "postgres",
-        "SELECT datname FROM pg_database WHERE datname LIKE 'backup_verify_%'",
-    ).split()
+def backup_verify(project: Path, env: dict[str, str], *, check: bool = True):
+    """Run `make backup-verify`; fail if its scratch database is left behind."""
+    result = make(project, env, "backup-verify", check=check)
+    created = re.findall(r"creating the scratch database (\w+)", result.stdout)
+    assert len(created) == 1, result.stdout
+    databases = psql("postgres", "SELECT datname FROM pg_database").split()
+    assert created[0] not in databases, f"{created[0]} was left behind"
+    return result
 
 
 def test_restore_into_a_new_database_matches_every_table(
@@ -208,14 +212,11 @@ def test_backup_verify_passes_and_drops_its_scratch_database(
 ) -> None:
     database, backups = source
     before = fingerprint(database)
-    result = make(
-        project, production_env(database, BACKUP_DIR=str(backups)), "backup-verify"
-    )
+    result = backup_verify(project, production_env(database, BACKUP_DIR=str(backups)))
     verdict = result.stdout.strip().splitlines()[-1]
     assert verdict.startswith("backup-verify: PASSED"), result.stdout
     assert "rows match the source" in verdict
     assert "migrations are up to date" in verdict
-    assert scratch_databases() == []
     assert fingerprint(database) == before
 
 
@@ -241,7 +242,7 @@ def test_backup_verify_fails_on_a_damaged_dump(
     before = fingerprint(database)
 
     env = production_env(database, BACKUP_DIR=str(dump.parent))
-    result = make(project, env, "backup-verify", check=False)
+    result = backup_verify(project, env, check=False)
     assert result.returncode != 0
     verdict = result.stdout.strip().splitlines()[-1]
     assert verdict.startswith("backup-verify: FAILED"), result.stdout
@@ -249,7 +250,6 @@ def test_backup_verify_fails_on_a_damaged_dump(
         assert "pg_restore failed" in result.stderr
     else:
         assert "does not match its checksum" in result.stderr
-    assert scratch_databases() == []
     assert fingerprint(database) == before
 
 
@@ -264,12 +264,11 @@ def test_backup_verify_fails_when_the_row_counts_differ(
     )
     rewrite_checksums(dump)
     env = production_env(database, BACKUP_DIR=str(dump.parent))
-    result = make(project, env, "backup-verify", check=False)
+    result = backup_verify(project, env, check=False)
     assert result.returncode != 0
     assert "public.users_user\t41" in result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("backup-verify: FAILED")
     assert "row counts differ" in result.stdout
-    assert scratch_databases() == []
 
 
 def test_backup_verify_fails_when_a_migration_is_missing(
@@ -285,12 +284,11 @@ def test_backup_verify_fails_when_a_migration_is_missing(
     psql(behind, "DELETE FROM django_migrations WHERE app = 'sessions'")
     env = production_env(behind, BACKUP_DIR=str(tmp_path))
     make(project, env, "backup")
-    result = make(project, env, "backup-verify", check=False)
+    result = backup_verify(project, env, check=False)
     assert result.returncode != 0
     verdict = result.stdout.strip().splitlines()[-1]
     assert verdict.startswith("backup-verify: FAILED"), result.stdout
     assert "lacks migrations" in verdict
-    assert scratch_databases() == []
 
 
 def test_a_failed_forced_restore_leaves_the_target_as_it_was(
