@@ -42,6 +42,7 @@ class Environment:
     """Validated configuration read from the process environment."""
 
     secret_key: str
+    secret_key_fallbacks: list[str]
     allowed_hosts: list[str]
     csrf_trusted_origins: list[str]
     database: dict[str, Any]
@@ -96,6 +97,11 @@ def _secret_key(value: str) -> None:
         raise ValidationError("Must be at least 50 characters with 5 distinct ones.")
     if value.startswith("django-insecure-"):
         raise ValidationError("Must not be the development placeholder.")
+
+
+def _secret_keys(values: list[str]) -> None:
+    for value in values:
+        _secret_key(value)
 
 
 def _redis_url(value: str) -> None:
@@ -177,6 +183,9 @@ def load(profile: Profile) -> Environment:
 
     environment = Environment(
         secret_key=secret_key,
+        secret_key_fallbacks=env.list(
+            "DJANGO_SECRET_KEY_FALLBACKS", [], validate=_secret_keys
+        ),
         allowed_hosts=allowed_hosts,
         csrf_trusted_origins=env.list(
             "DJANGO_CSRF_TRUSTED_ORIGINS", [], validate=_https_origins

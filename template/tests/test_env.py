@@ -19,6 +19,7 @@ PRODUCTION = {
 }
 VARIABLES = [
     "DJANGO_SECRET_KEY",
+    "DJANGO_SECRET_KEY_FALLBACKS",
     "DJANGO_ALLOWED_HOSTS",
     "DJANGO_CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
@@ -159,6 +160,21 @@ def test_a_weak_or_placeholder_secret_key_is_refused(
         set_environment(monkeypatch, **{**PRODUCTION, "DJANGO_SECRET_KEY": key})
         with pytest.raises(InvalidEnvironment, match="DJANGO_SECRET_KEY"):
             load("production")
+
+
+def test_previous_keys_are_accepted_during_a_rotation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = "old-" + "klmnopqrst" * 6
+    set_environment(monkeypatch, **PRODUCTION, DJANGO_SECRET_KEY_FALLBACKS=old)
+    assert load("production").secret_key_fallbacks == [old]
+    settings = import_fresh("config.settings.production")
+    assert settings.SECRET_KEY_FALLBACKS == [old]
+    monkeypatch.setenv("DJANGO_SECRET_KEY_FALLBACKS", f"{old},weak-old-key")
+    with pytest.raises(InvalidEnvironment) as caught:
+        load("production")
+    assert list(caught.value.problems) == ["DJANGO_SECRET_KEY_FALLBACKS"]
+    assert "weak-old-key" not in str(caught.value)
 
 
 def test_pool_bounds_must_be_consistent(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,8 @@ ENV = load("production")
 
 DEBUG = False
 SECRET_KEY = ENV.secret_key
+# Previous keys still accepted for signatures, while a rotation is under way.
+SECRET_KEY_FALLBACKS = ENV.secret_key_fallbacks
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 ADMIN_URL = ENV.admin_url
