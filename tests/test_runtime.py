@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import secrets
 import signal
 import socket
@@ -126,6 +127,36 @@ def wait_until_live(base: str, process: subprocess.Popen[bytes], log: Path) -> N
 def access_lines(logs: Path) -> list[dict[str, object]]:
     text = (logs / "access.log").read_text()
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_make_run_serves_the_site_on_sqlite_with_no_services(
+    project: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            ["make", "run", f"PORT={port}"],
+            cwd=project, env=CLEAN_ENV, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    status, _, body = get(f"http://127.0.0.1:{port}/health/live/")
+                    break
+                except OSError:
+                    assert process.poll() is None, log.read_text()
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.3)
+            assert status == 200 and json.loads(body) == {"status": "ok"}
+            status, _, body = get(f"http://127.0.0.1:{port}/health/ready/")
+            assert status == 200 and json.loads(body)["status"] == "ok"
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+    assert (project / "db.sqlite3").exists()
 
 
 def test_production_serves_health_under_gunicorn(
