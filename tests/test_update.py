@@ -218,7 +218,9 @@ USER_FILES = {
         '    assert str(note) == "Buy rope"\n'
     ),
 }
-USER_DEPENDENCY = "humanize"
+# The user's lock holds it at an older release, a choice pyproject.toml does
+# not force: resolving uv.lock after the update must keep it.
+USER_DEPENDENCY, USER_LOCKED = "humanize", "4.9.0"
 
 # The markers `copier update` writes around each side of an inline conflict;
 # a diff3 conflict style adds the common ancestor, "last update".
@@ -231,6 +233,9 @@ CONFLICT = re.compile(
 # A pre-commit result line: "<hook name>....Passed" (or Failed, or Skipped).
 HOOK_RESULT = re.compile(r"^(?P<name>\S.*?)\.{3,}.*?(?P<status>Passed|Failed|Skipped)$")
 DIRTY = "Destination repository is dirty; cannot continue."
+# The newest Copier that leaves a conflict in a git-ignored *.rej file and
+# reports nothing; copier.yml's _min_copier_version refuses it.
+UNSAFE_COPIER = "9.15.1"
 
 
 def update_project(
@@ -392,12 +397,13 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
         (project / path).write_text(content)
     for path in USER_DELETED:
         (project / path).unlink()
-    run(["uv", "lock"], cwd=project)
+    hold = f"{USER_DEPENDENCY}=={USER_LOCKED}"
+    run(["uv", "lock", "--upgrade-package", hold], cwd=project)
     run(["git", "add", "--all"], cwd=project)
     code, hooks = commit(project, "Add a notes app, humanize; trim the docs")
     assert code == 0, hooks
     user_lock = (project / "uv.lock").read_text()
-    assert USER_DEPENDENCY in locked_versions(user_lock)
+    assert locked_versions(user_lock)[USER_DEPENDENCY] == USER_LOCKED
 
     expected = expected_after_update(v2_render)
 
@@ -454,6 +460,7 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
     moved = {name: v for name, v in released.items() if generated.get(name) != v}
     assert moved.get(BUMPED) == VERSIONS[BUMPED], moved
     assert resolved == {**locked_versions(user_lock), **moved}
+    assert resolved[USER_DEPENDENCY] == USER_LOCKED
     run(["uv", "sync", "--locked"], cwd=project)
 
     # 3 (pre-commit). Committing the markers, or a *.rej, is refused.
@@ -481,6 +488,21 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
     assert_gates_pass(project)
     status = run(["git", "status", "--porcelain"], cwd=project).stdout
     assert status == "", f"the gates changed files:\n{status}"
+
+
+def test_an_unedited_project_becomes_exactly_the_new_release(
+    template_repo: Path, v2_render: Path, tmp_path: Path
+) -> None:
+    project = generate_from(template_repo, tmp_path / "project", "v1")
+
+    update_project(project, "v2")
+
+    actual, expected = files(project), files(v2_render)
+    assert sorted(actual) == sorted(expected)
+    assert not [path for path in expected if actual[path] != expected[path]]
+    assert not unmerged(project)
+    # The release's lock arrives as it is, and needs no re-locking.
+    run(["uv", "lock", "--locked"], cwd=project)
 
 
 def snapshot(project: Path) -> dict[str, object]:
@@ -550,3 +572,23 @@ def test_recopy_renders_the_release_again_and_keeps_added_files(
     ]
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers == yaml.safe_load((v2_render / ".copier-answers.yml").read_text())
+
+
+def test_a_copier_that_would_lose_a_conflict_is_refused(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = generate_from(template_repo, tmp_path / "project", "v1")
+    USER_CONFLICTING_EDIT.apply(project)
+    git_commit_all(project, "Rewrite a README line that v2 rewrites too")
+    before = snapshot(project)
+
+    refused = run(
+        ["uvx", "--from", f"copier=={UNSAFE_COPIER}", "copier",
+         "update", "--defaults", "--vcs-ref", "v2"],
+        cwd=project,
+        check=False,
+    )  # fmt: skip
+
+    assert refused.returncode != 0
+    assert f"your version of Copier is {UNSAFE_COPIER}" in refused.stderr
+    assert snapshot(project) == before
