@@ -13,7 +13,12 @@ The template is cloned into a temporary git repository and released twice:
 A project generated from `v1` is edited the way a user would, then updated to
 `v2`. Its tree must then be a fresh `v2` render with the user's edits on top,
 byte for byte, except for the line both rewrote, which carries inline conflict
-markers, and `uv.lock`, which the user re-locks (docs/updating.md).
+markers, and `uv.lock`, which the user re-locks (docs/updating.md). Once the
+user has resolved both, pre-commit lets the commit through and every gate passes.
+
+The other tests: an unedited project becomes exactly the `v2` render; a dirty
+work tree, or a Copier that would hide a conflict in a `*.rej` file, is refused
+and nothing changes; `copier recopy` recovers a pristine render.
 """
 
 from __future__ import annotations
@@ -132,6 +137,10 @@ NEW_FILE_RENDERED = (
     "never in a public issue.\n"
 )
 
+# The dependency the user adds. Their lock holds it at an older release, a
+# choice pyproject.toml does not force: settling uv.lock must keep it.
+USER_DEPENDENCY, USER_LOCKED = "humanize", "4.9.0"
+
 # The user's edits, as paths of the generated project.
 USER_EDITS = [
     Edit(
@@ -147,7 +156,7 @@ USER_EDITS = [
     Edit(
         "pyproject.toml",
         '    "gunicorn>=23",\n',
-        '    "gunicorn>=23",\n    "humanize>=4.9",\n',
+        f'    "gunicorn>=23",\n    "{USER_DEPENDENCY}>=4.9",\n',
     ),
     Edit(
         "README.md",
@@ -218,9 +227,6 @@ USER_FILES = {
         '    assert str(note) == "Buy rope"\n'
     ),
 }
-# The user's lock holds it at an older release, a choice pyproject.toml does
-# not force: resolving uv.lock after the update must keep it.
-USER_DEPENDENCY, USER_LOCKED = "humanize", "4.9.0"
 
 # The markers `copier update` writes around each side of an inline conflict;
 # a diff3 conflict style adds the common ancestor, "last update".
@@ -236,6 +242,12 @@ DIRTY = "Destination repository is dirty; cannot continue."
 # The newest Copier that leaves a conflict in a git-ignored *.rej file and
 # reports nothing; copier.yml's _min_copier_version refuses it.
 UNSAFE_COPIER = "9.15.1"
+
+
+# Helpers for any update scenario. One where an answer changes, such as
+# `--data use_celery=true`, is: generate_from(template_repo, path, "v1"), then
+# update_project(project, "v2", {"use_celery": "true"}), relock(project) and
+# assert_gates_pass(project).
 
 
 def update_project(
