@@ -110,7 +110,11 @@ RELEASE = [
         "AXES_COOLOFF_TIME = timedelta(minutes=30)\n",
     ),
     # A new target, in the Makefile where the user changes another one.
-    Edit("template/Makefile", "coverage check-all\n", "coverage check-all docs\n"),
+    Edit(
+        "template/Makefile",
+        "backup restore backup-verify\n",
+        "backup restore backup-verify docs\n",
+    ),
     Edit(
         "template/Makefile",
         "check-all: ## Every gate, exactly as CI runs them\n\t$(NOX)\n",
@@ -119,9 +123,9 @@ RELEASE = [
     ),
     # A page the user deletes: it must stay deleted.
     Edit(
-        "template/docs/development.md",
-        "## Gates\n\n",
-        "## Gates\n\n`make docs` builds this site.\n\n",
+        "template/docs/development/ci.md",
+        "# Continuous integration\n\n",
+        "# Continuous integration\n\n`make docs` runs the docs job locally.\n\n",
     ),
     Edit("template/README.md.jinja", README_LINE, RELEASE_README_LINE),
 ]
@@ -164,16 +168,11 @@ USER_EDITS = [
         "built with `uv run nox -s docs`.\n\n## Notes\n\n"
         f"`{SLUG}/notes` keeps short notes, edited in the admin.\n",
     ),
-    # Deleting docs/development.md takes its nav entry and its link with it.
-    Edit("mkdocs.yml", "  - Development: development.md\n", ""),
-    Edit(
-        "docs/index.md",
-        "\nSee [Development](development.md) to work on the project.\n",
-        "",
-    ),
+    # Deleting docs/development/ci.md takes its nav entry with it.
+    Edit("mkdocs.yml", "      - Continuous integration: development/ci.md\n", ""),
 ]
 USER_CONFLICTING_EDIT = Edit("README.md", README_LINE, USER_README_LINE)
-USER_DELETED = ["docs/development.md"]
+USER_DELETED = ["docs/development/ci.md"]
 USER_FILES = {
     f"{SLUG}/notes/__init__.py": "",
     f"{SLUG}/notes/apps.py": (
@@ -447,7 +446,7 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
     hooks_config = (project / ".pre-commit-config.yaml").read_text()
     assert f"{BUMPED}=={VERSIONS[BUMPED]}" in hooks_config
     assert f"{BUMPED}=={V1_PIN}" not in hooks_config
-    assert not (project / "docs/development.md").exists()
+    assert not (project / "docs/development/ci.md").exists()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_commit"] == "v2"
 
