@@ -12,6 +12,10 @@ wsgi_app = "config.wsgi:application"
 logger_class = "config.logging.GunicornLogger"
 
 workers = web_concurrency()
+# Threads let a worker hold keep-alive connections from nginx and overlap
+# requests that wait on the database; each takes a pooled connection.
+worker_class = "gthread"
+threads = 4
 
 # Recycle each worker after about a thousand requests, staggered by the jitter
 # so the workers do not all restart at once; this bounds slow memory leaks.
@@ -22,6 +26,7 @@ max_requests_jitter = 100
 # workers get `graceful_timeout` to finish what they are serving.
 timeout = 30
 graceful_timeout = 30
+# Seconds an idle keep-alive connection from nginx stays open.
 keepalive = 5
 
 # Access log to stdout, error log to stderr, for the container runtime.
@@ -31,3 +36,7 @@ errorlog = "-"
 # Worker heartbeats go to memory, not to a possibly slow container disk.
 # Gunicorn creates them with mkstemp, so a shared directory is safe here.
 worker_tmp_dir = "/dev/shm"  # nosec B108
+
+# Gunicorn's control socket (gunicornc) goes to $HOME, which the container's
+# user does not have; nothing here uses it.
+control_socket_disable = True

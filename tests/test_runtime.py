@@ -396,18 +396,28 @@ def nginx_config(
     """
     cert, key = self_signed_certificate(work)
     site = (project / "deploy/nginx/my_project.conf").read_text()
-    replacements = {
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen [::]:443 ssl http2;": "",
-        "server 127.0.0.1:8000;": f"server {upstream};",
-        "/etc/ssl/my_project/fullchain.pem": str(cert),
-        "/etc/ssl/my_project/privkey.pem": str(key),
-        "/srv/my_project/staticfiles/": f"{project}/staticfiles/",
+    https = f"127.0.0.1:{https_port} ssl"
+    replacements = {  # text: (replacement, occurrences)
+        "listen 80;": (f"listen 127.0.0.1:{http_port};", 1),
+        "listen 80 default_server;": (
+            f"listen 127.0.0.1:{http_port} default_server;",
+            1,
+        ),
+        "listen 443 ssl http2;": (f"listen {https} http2;", 1),
+        "listen 443 ssl default_server;": (f"listen {https} default_server;", 1),
+        "listen [::]:80;": ("", 1),
+        "listen [::]:80 default_server;": ("", 1),
+        "listen [::]:443 ssl http2;": ("", 1),
+        "listen [::]:443 ssl default_server;": ("", 1),
+        "server 127.0.0.1:8000;": (f"server {upstream};", 1),
+        "/etc/ssl/my_project/fullchain.pem": (str(cert), 1),
+        "/etc/ssl/my_project/privkey.pem": (str(key), 1),
+        "/srv/my_project/staticfiles/": (f"{project}/staticfiles/", 2),
+        "/srv/my_project/media/": (f"{project}/media/", 1),
+        "/var/log/nginx/my_project.access.log": (f"{work}/site-access.log", 2),
     }
-    for old, new in replacements.items():
-        assert site.count(old) == 1, f"{old!r} occurs {site.count(old)} times"
+    for old, (new, count) in replacements.items():
+        assert site.count(old) == count, f"{old!r} occurs {site.count(old)} times"
         site = site.replace(old, new)
     (work / "site.conf").write_text(site)
     temp = "".join(
@@ -469,14 +479,19 @@ def tls_get(
     cafile: Path,
     headers: dict[str, str] | None = None,
     version: ssl.TLSVersion | None = None,
+    host: str = DOMAIN,
 ) -> http.client.HTTPResponse:
+    """GET over TLS from 127.0.0.1, naming ``host`` in SNI as a browser would."""
     context = ssl.create_default_context(cafile=str(cafile))
     context.check_hostname = False  # the certificate names DOMAIN; we dial 127.0.0.1
     if version is not None:
         context.minimum_version = context.maximum_version = version
         context.set_ciphers("DEFAULT:@SECLEVEL=0")
     connection = http.client.HTTPSConnection("127.0.0.1", port, context=context)
-    connection.request("GET", path, headers={"Host": DOMAIN, **(headers or {})})
+    connection.sock = context.wrap_socket(
+        socket.create_connection(("127.0.0.1", port), 10), server_hostname=host
+    )
+    connection.request("GET", path, headers={"Host": host, **(headers or {})})
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -556,3 +571,67 @@ def test_the_readiness_probe_works_through_nginx(
     _, https_port, cafile = behind_nginx
     response = tls_get(https_port, "/health/ready/", cafile)
     assert response.status == 200
+
+
+def test_unhashed_static_files_are_cached_briefly(
+    behind_nginx: tuple[int, int, Path],
+) -> None:
+    _, https_port, cafile = behind_nginx
+    response = tls_get(https_port, "/static/admin/css/base.css", cafile)
+    assert response.status == 200
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_other_host_names_are_refused_without_an_answer(
+    behind_nginx: tuple[int, int, Path],
+) -> None:
+    http_port, https_port, cafile = behind_nginx
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        get(f"http://127.0.0.1:{http_port}/", headers={"Host": "scanner.invalid"})
+    with pytest.raises(ssl.SSLError):
+        tls_get(https_port, "/", cafile, host="scanner.invalid")
+
+
+def test_probes_answer_over_plain_http_from_the_private_network(
+    behind_nginx: tuple[int, int, Path],
+) -> None:
+    http_port, _, _ = behind_nginx
+    status, _, body = get(
+        f"http://127.0.0.1:{http_port}/health/ready/", headers={"Host": DOMAIN}
+    )
+    assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def test_nginx_logs_json_lines_with_the_request_id(
+    behind_nginx: tuple[int, int, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _, https_port, cafile = behind_nginx
+    sent = tls_get(https_port, "/admin/login/", cafile).headers["X-Request-ID"]
+    log = next(tmp_path_factory.getbasetemp().rglob("site-access.log"))
+    deadline = time.monotonic() + 5
+    while sent not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (line,) = [json.loads(x) for x in log.read_text().splitlines() if sent in x]
+    assert line["uri"] == "/admin/login/" and line["status"] == 200
+    assert float(line["request_time"]) >= 0
+
+
+def test_gunicorn_keeps_connections_alive(
+    project: Path, postgres_database: str, tmp_path: Path
+) -> None:
+    env = production_env(postgres_database)
+    with gunicorn(project, env, tmp_path) as base:
+        connection = http.client.HTTPConnection(base.removeprefix("http://"))
+        statuses = []
+        for _ in range(3):
+            connection.request("GET", "/health/live/")
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+            assert response.headers.get("Connection", "").lower() != "close"
+        first_socket = connection.sock
+        connection.request("GET", "/health/live/")
+        connection.getresponse().read()
+        assert connection.sock is first_socket  # the same TCP connection
+        connection.close()
+    assert statuses == [200, 200, 200]

@@ -149,8 +149,10 @@ def web_concurrency() -> int:
     The cap keeps a container that sees every core of a large host from
     opening more database connections than PostgreSQL allows.
     """
-    env = Env(eager=False)
     default = min(2 * (os.cpu_count() or 1) + 1, 8)
+    if not os.environ.get("WEB_CONCURRENCY"):
+        return default
+    env = Env(eager=False)
     workers = env.int("WEB_CONCURRENCY", default, validate=_positive)
     try:
         env.seal()
@@ -199,7 +201,7 @@ def load(profile: Profile) -> Environment:
         db_pool_timeout=env.float("DATABASE_POOL_TIMEOUT", 5.0, validate=_positive),
         db_connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", 3, validate=_positive),
         db_statement_timeout_ms=env.int(
-            "DATABASE_STATEMENT_TIMEOUT_MS", 30_000, validate=_positive
+            "DATABASE_STATEMENT_TIMEOUT_MS", 25_000, validate=_positive
         ),
         hsts_preload=env.bool("DJANGO_HSTS_PRELOAD", False),
         sentry_dsn=env.str("SENTRY_DSN", "", validate=_optional_dsn),

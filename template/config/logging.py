@@ -14,6 +14,9 @@ from pythonjsonlogger.json import JsonFormatter
 
 # The id of the request being served by this thread or task; "-" outside one.
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+# Where RequestIdMiddleware also keeps the id: Django logs a failed request
+# after the middleware has returned, from a record that carries the request.
+REQUEST_ID_META = "keel.request_id"
 
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 JSON_RENAMES = {"asctime": "time", "levelname": "level", "name": "logger"}
@@ -24,7 +27,8 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id.get()
+            meta = getattr(getattr(record, "request", None), "META", {})
+            record.request_id = meta.get(REQUEST_ID_META) or request_id.get()
         return True
 
 
@@ -51,6 +55,8 @@ def logging_config(level: int, *, json: bool) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
+        # Django's own console handler would print its records a second time.
+        "loggers": {"django": {"handlers": [], "level": level, "propagate": True}},
     }
 
 

@@ -223,7 +223,7 @@ def test_production_settings_are_hardened(monkeypatch: pytest.MonkeyPatch) -> No
     assert settings.SILENCED_SYSTEM_CHECKS == ["security.W021"]
     database = settings.DATABASES["default"]
     assert database["OPTIONS"]["pool"]["max_size"] == 10
-    assert database["OPTIONS"]["options"] == "-c statement_timeout=30000"
+    assert database["OPTIONS"]["options"] == "-c statement_timeout=25000"
     assert database["CONN_HEALTH_CHECKS"] is True
     cache = settings.CACHES["default"]
     assert cache["BACKEND"] == "django_redis.cache.RedisCache"
@@ -258,6 +258,8 @@ def test_web_concurrency_defaults_to_a_capped_cpu_count(
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert web_concurrency() == 5
     monkeypatch.setattr("os.cpu_count", lambda: 64)
+    assert web_concurrency() == 8
+    monkeypatch.setenv("WEB_CONCURRENCY", "")
     assert web_concurrency() == 8
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     assert web_concurrency() == 3

@@ -12,7 +12,12 @@ from unittest import mock
 import pytest
 
 from config import env as config_env
-from config.logging import GunicornLogger, logging_config, request_id
+from config.logging import (
+    REQUEST_ID_META,
+    GunicornLogger,
+    logging_config,
+    request_id,
+)
 from config.sentry import init_sentry
 
 
@@ -55,6 +60,23 @@ def test_a_request_id_passed_explicitly_is_kept(captured: io.StringIO) -> None:
     apply(logging_config(logging.INFO, json=True), captured)
     logging.getLogger("app").info("hi", extra={"request_id": "from-proxy-1"})
     assert json.loads(captured.getvalue())["request_id"] == "from-proxy-1"
+
+
+def test_django_request_records_get_the_id_of_their_request(
+    captured: io.StringIO,
+) -> None:
+    # Django logs a failed request after the middleware has returned.
+    apply(logging_config(logging.INFO, json=True), captured)
+    request = SimpleNamespace(META={REQUEST_ID_META: "late-record-1"})
+    logging.getLogger("django.request").warning("Not Found", extra={"request": request})
+    record = json.loads(captured.getvalue())
+    assert record["request_id"] == "late-record-1"
+
+
+def test_django_records_are_printed_once(captured: io.StringIO) -> None:
+    apply(logging_config(logging.INFO, json=False), captured)
+    logging.getLogger("django.request").warning("Not Found: /nope")
+    assert captured.getvalue() == "WARNING django.request [-] Not Found: /nope\n"
 
 
 def test_development_logs_are_text_with_the_request_id(captured: io.StringIO) -> None:
@@ -133,8 +155,12 @@ def test_sentry_starts_with_a_dsn_and_sends_no_personal_data(
         SENTRY_RELEASE="abc123",
         SENTRY_TRACES_SAMPLE_RATE="0.25",
     )
-    with mock.patch("sentry_sdk.init") as init:
+    with (
+        mock.patch("sentry_sdk.init") as init,
+        mock.patch("config.sentry.ignore_logger") as ignore,
+    ):
         assert init_sentry(env) is True
+    ignore.assert_called_once_with("django.security.DisallowedHost")
     options = init.call_args.kwargs
     assert options["send_default_pii"] is False
     assert options["environment"] == "test"

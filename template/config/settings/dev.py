@@ -12,6 +12,7 @@ DEBUG = True
 SECRET_KEY = ENV.secret_key
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
+ADMIN_URL = ENV.admin_url
 
 DATABASES = {"default": database(ENV, pooled=False)}
 CACHES = caches(ENV)

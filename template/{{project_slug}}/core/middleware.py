@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from config.logging import request_id
+from config.logging import REQUEST_ID_META, request_id
 
 from . import views
 
@@ -28,6 +28,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(HEADER, "")
         current = incoming if VALID_ID.match(incoming) else uuid.uuid4().hex
+        request.META[REQUEST_ID_META] = current
         token = request_id.set(current)
         try:
             response = self.get_response(request)

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -57,21 +57,23 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 
 @never_cache
-@require_GET
+@require_safe
 def live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def ready(request: HttpRequest) -> JsonResponse:
     results: dict[str, str] = {}
     for name, check in CHECKS.items():
         try:
             check()
         except Exception:
-            # Details go to the log, never to an unauthenticated client.
-            logger.exception("Readiness check %r failed", name)
+            # Details go to the log, never to an unauthenticated client. A
+            # warning, not an error: an outage is alerted on from the probes,
+            # and must not flood Sentry with one event per probe.
+            logger.warning("Readiness check %r failed", name, exc_info=True)
             results[name] = "error"
         else:
             results[name] = "ok"
