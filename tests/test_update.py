@@ -84,17 +84,17 @@ USER_README_LINE = (
 RELEASE = [
     # A settings default, with its documentation and its test.
     Edit(
-        "template/config/env.py",
+        "template/config/env.py.jinja",
         'env.int("DATABASE_CONNECT_TIMEOUT", 3,',
         'env.int("DATABASE_CONNECT_TIMEOUT", 5,',
     ),
     Edit(
-        "template/.env.example",
+        "template/.env.example.jinja",
         "Default: 3\nDATABASE_CONNECT_TIMEOUT=3\n",
         "Default: 5\nDATABASE_CONNECT_TIMEOUT=5\n",
     ),
     Edit(
-        "template/tests/test_env.py",
+        "template/tests/test_env.py.jinja",
         'options["connect_timeout"] == 3\n',
         'options["connect_timeout"] == 5\n',
     ),
