@@ -35,7 +35,7 @@ CUSTOM_ANSWERS = {
 
 # The yes/no questions of copier.yml, each on by default. Each adds files,
 # settings and dependencies, and leaves no trace of them when it is off.
-OPTIONS = ("use_sentry",)
+OPTIONS = ("use_sentry", "use_docker")
 
 
 def options(*on: str) -> dict[str, str]:

@@ -172,6 +172,7 @@ def test_the_lock_is_exact_for_every_option_combination(
 # The files each option adds; the rest of it is a few lines in shared files.
 OPTION_FILES = {
     "use_sentry": ["config/sentry.py", "tests/test_sentry.py"],
+    "use_docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
 }
 
 

@@ -123,7 +123,7 @@ RELEASE = [
     ),
     # A page the user deletes: it must stay deleted.
     Edit(
-        "template/docs/development/ci.md",
+        "template/docs/development/ci.md.jinja",
         "# Continuous integration\n\n",
         "# Continuous integration\n\n`make docs` runs the docs job locally.\n\n",
     ),
