@@ -123,6 +123,8 @@ def condition(present: set[Combination], every: list[Combination]) -> str | None
                 )
     minimal = [on for on in present if not any(other < on for other in present)]
     terms = sorted(" and ".join(sorted(on)) for on in minimal)
+    if len(terms) == 1:
+        return terms[0]
     return " or ".join(f"({term})" if " and " in term else term for term in terms)
 
 

@@ -11,6 +11,7 @@ import zoneinfo
 from pathlib import Path
 from types import ModuleType
 
+import jinja2
 import pytest
 import yaml
 from conftest import (
@@ -141,6 +142,58 @@ def test_relock_knows_every_option_that_adds_dependencies() -> None:
     named = {name for name in OPTIONS if re.search(rf"\b{name}\b", pyproject)}
     assert named, "no option adds a dependency"
     assert set(relock_script().DEPENDENCY_OPTIONS) == named
+
+
+def synthetic_lock(on: set[str]) -> str:
+    """A lock shaped like uv's: alpha needs a, beta a or b, zed a and b."""
+    packages = [
+        ("alpha", "a" in on),
+        ("beta", bool(on)),
+        ("keel-lock-placeholder", True),
+        ("zed", on == {"a", "b"}),
+    ]
+    blocks = []
+    for name, present in packages:
+        if not present:
+            continue
+        block = f'[[package]]\nname = "{name}"\nversion = "1.0"\n'
+        if name == "keel-lock-placeholder":
+            block += 'source = { editable = "." }\ndependencies = [\n'
+            block += "".join(
+                f'    {{ name = "{dependency}" }},\n'
+                for dependency, needed in packages[:2]
+                if needed
+            )
+            block += "]\n"
+        blocks.append(block)
+    return 'version = 1\nrequires-python = ">=3.12"\n\n' + "\n".join(blocks)
+
+
+def test_relock_merges_locks_into_a_template_exact_for_each() -> None:
+    relock = relock_script()
+    every = [frozenset(c) for c in ({"a", "b"}, {"a"}, {"b"}, set())]
+    template = relock.merge({on: synthetic_lock(set(on)) for on in every})
+    assert "{%- if a %}" in template and "{%- if a and b %}" in template
+    assert "{%- if a or b %}" in template
+    environment = jinja2.Environment(keep_trailing_newline=True)
+    for on in every:
+        rendered = environment.from_string(template).render(
+            a="a" in on, b="b" in on, project_slug="keel_lock_placeholder"
+        )
+        assert rendered == synthetic_lock(set(on)), sorted(on)
+
+
+def test_relock_refuses_options_that_are_not_monotone() -> None:
+    relock = relock_script()
+    # beta is in the lock with no option on, but not with a on.
+    locks = {
+        frozenset({"a", "b"}): synthetic_lock({"a", "b"}),
+        frozenset({"a"}): synthetic_lock(set()),
+        frozenset({"b"}): synthetic_lock({"b"}),
+        frozenset(): synthetic_lock({"b"}),
+    }
+    with pytest.raises(SystemExit, match="not monotone"):
+        relock.merge(locks)
 
 
 LOCK_COMBINATIONS = {
