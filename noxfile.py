@@ -7,7 +7,6 @@
 `uv run noxfile.py -s tests -- -m fast` runs one tier; see README.md.
 """
 
-import tempfile
 from pathlib import Path
 
 import nox
@@ -18,7 +17,7 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "docs", "tests"]
 
 ROOT = Path(__file__).parent
-CODE = ["noxfile.py", "tests", "benchmarks"]
+CODE = ["noxfile.py", "tests", "benchmarks", "scripts"]
 
 
 def sync(session: nox.Session, *groups: str) -> None:
@@ -67,31 +66,13 @@ def lock(session: nox.Session) -> None:
     """Re-lock the generated project's dependencies into template/uv.lock.jinja.
 
     Run after changing a version in includes/versions.yml or a dependency in
-    template/pyproject.toml.jinja, then review and commit the result. Pass
+    template/pyproject.toml.jinja, then review and commit the result. Every
+    combination of the options that add dependencies is locked, and the locks
+    are merged into one template (scripts/relock.py says how). Pass
     `-- --upgrade` to move every unpinned dependency to its newest release.
     """
     sync(session, "test")
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp) / "project"
-        session.run(
-            "copier", "copy", "--quiet", "--defaults", "--vcs-ref", "HEAD",
-            "--data", "project_slug=keel_lock_placeholder",
-            str(ROOT), str(project),
-        )  # fmt: skip
-        # Keeps every pin that still fits; `-- --upgrade` moves them all.
-        session.run(
-            "uv", "lock", "--directory", str(project), *session.posargs, external=True
-        )
-        text = (
-            (project / "uv.lock")
-            .read_text()
-            .replace(
-                'name = "keel-lock-placeholder"',
-                'name = "{{ project_slug | replace("_", "-") }}"',
-            )
-        )
-    (ROOT / "template" / "uv.lock.jinja").write_text(text)
-    session.log("template/uv.lock.jinja rewritten; review and commit it.")
+    session.run("python", str(ROOT / "scripts" / "relock.py"), *session.posargs)
 
 
 if __name__ == "__main__":

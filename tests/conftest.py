@@ -33,6 +33,20 @@ CUSTOM_ANSWERS = {
     "time_zone": "Europe/Paris",
 }
 
+# The yes/no questions of copier.yml, each on by default. Each adds files,
+# settings and dependencies, and leaves no trace of them when it is off.
+OPTIONS = ("use_sentry", "use_docker")
+
+
+def options(*on: str) -> dict[str, str]:
+    """Answers that switch on the named options and every other one off."""
+    assert set(on) <= set(OPTIONS), on
+    return {name: str(name in on).lower() for name in OPTIONS}
+
+
+ALL_OFF = options()
+ALL_ON = options(*OPTIONS)
+
 
 # Set by the nox session that runs these tests; a generated project must get
 # its own .venv, never the template's test environment.

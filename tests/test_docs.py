@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import CUSTOM_ANSWERS, generate
+from conftest import ALL_OFF, CUSTOM_ANSWERS, generate
 
 pytestmark = pytest.mark.fast
 
@@ -34,11 +34,14 @@ def load_checker(project: Path) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module", params=["defaults", "custom"])
+RENDERS = {"defaults": None, "custom": CUSTOM_ANSWERS, "all-off": ALL_OFF}
+
+
+@pytest.fixture(scope="module", params=list(RENDERS))
 def rendered(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    answers = CUSTOM_ANSWERS if request.param == "custom" else None
+    answers = RENDERS[request.param]
     return generate(tmp_path_factory.mktemp(f"docs-{request.param}"), answers)
 
 

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import importlib.util
 import py_compile
 import re
 import shlex
 import tomllib
 import zoneinfo
 from pathlib import Path
+from types import ModuleType
 
+import jinja2
 import pytest
 import yaml
 from conftest import (
+    ALL_OFF,
+    ALL_ON,
     COPIER,
     CUSTOM_ANSWERS,
+    OPTIONS,
     ROOT,
     VERSIONS,
     copier_copy,
     generate,
     git_commit_all,
+    options,
     run,
 )
 from workflows import (
@@ -53,10 +60,13 @@ def rendered_files(project: Path) -> list[Path]:
     return [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
 
 
-@pytest.fixture(scope="module", params=["defaults", "custom"])
+RENDERS = {"defaults": None, "custom": CUSTOM_ANSWERS, "all-off": ALL_OFF}
+
+
+@pytest.fixture(scope="module", params=list(RENDERS))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    answers = CUSTOM_ANSWERS if request.param == "custom" else None
-    return generate(tmp_path_factory.mktemp(request.param), answers)
+    """The defaults (every option on), custom answers, and every option off."""
+    return generate(tmp_path_factory.mktemp(request.param), RENDERS[request.param])
 
 
 def test_no_jinja_is_left_anywhere(project: Path) -> None:
@@ -108,6 +118,142 @@ def test_answers_file_records_every_answer(project: Path) -> None:
     assert f'name = "{slug}"' in (project / "pyproject.toml").read_text()
     for hidden in ("versions", "reserved_names", "available_time_zones"):
         assert hidden not in answers
+
+
+def test_options_are_the_yes_no_questions() -> None:
+    questions = re.findall(
+        r"(?m)^(\w+):\n  type: bool$", (ROOT / "copier.yml").read_text()
+    )
+    assert sorted(questions) == sorted(OPTIONS)
+    assert ALL_ON == {name: "true" for name in OPTIONS}
+    assert set(OPTION_FILES) == set(OPTIONS)
+
+
+def relock_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("relock", ROOT / "scripts/relock.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_relock_knows_every_option_that_adds_dependencies() -> None:
+    pyproject = (ROOT / "template" / "pyproject.toml.jinja").read_text()
+    named = {name for name in OPTIONS if re.search(rf"\b{name}\b", pyproject)}
+    assert named, "no option adds a dependency"
+    assert set(relock_script().DEPENDENCY_OPTIONS) == named
+
+
+def synthetic_lock(on: set[str]) -> str:
+    """A lock shaped like uv's: alpha needs a, beta a or b, zed a and b."""
+    packages = [
+        ("alpha", "a" in on),
+        ("beta", bool(on)),
+        ("keel-lock-placeholder", True),
+        ("zed", on == {"a", "b"}),
+    ]
+    blocks = []
+    for name, present in packages:
+        if not present:
+            continue
+        block = f'[[package]]\nname = "{name}"\nversion = "1.0"\n'
+        if name == "keel-lock-placeholder":
+            block += 'source = { editable = "." }\ndependencies = [\n'
+            block += "".join(
+                f'    {{ name = "{dependency}" }},\n'
+                for dependency, needed in packages[:2]
+                if needed
+            )
+            block += "]\n"
+        blocks.append(block)
+    return 'version = 1\nrequires-python = ">=3.12"\n\n' + "\n".join(blocks)
+
+
+def test_relock_merges_locks_into_a_template_exact_for_each() -> None:
+    relock = relock_script()
+    every = [frozenset(c) for c in ({"a", "b"}, {"a"}, {"b"}, set())]
+    template = relock.merge({on: synthetic_lock(set(on)) for on in every})
+    assert "{%- if a %}" in template and "{%- if a and b %}" in template
+    assert "{%- if a or b %}" in template
+    environment = jinja2.Environment(keep_trailing_newline=True)
+    for on in every:
+        rendered = environment.from_string(template).render(
+            a="a" in on, b="b" in on, project_slug="keel_lock_placeholder"
+        )
+        assert rendered == synthetic_lock(set(on)), sorted(on)
+
+
+def test_relock_refuses_options_that_are_not_monotone() -> None:
+    relock = relock_script()
+    # beta is in the lock with no option on, but not with a on.
+    locks = {
+        frozenset({"a", "b"}): synthetic_lock({"a", "b"}),
+        frozenset({"a"}): synthetic_lock(set()),
+        frozenset({"b"}): synthetic_lock({"b"}),
+        frozenset(): synthetic_lock({"b"}),
+    }
+    with pytest.raises(SystemExit, match="not monotone"):
+        relock.merge(locks)
+
+
+LOCK_COMBINATIONS = {
+    "all-off": ALL_OFF,
+    "all-on": ALL_ON,
+    **{f"only-{name}": options(name) for name in OPTIONS},
+}
+
+
+@pytest.mark.parametrize(
+    "answers",
+    # With a single option, "only" it is "all-on": render each set once.
+    list({tuple(a.items()): a for a in LOCK_COMBINATIONS.values()}.values()),
+    ids=lambda answers: next(
+        name for name, value in LOCK_COMBINATIONS.items() if value == answers
+    ),
+)
+def test_the_lock_is_exact_for_every_option_combination(
+    tmp_path: Path, answers: dict[str, str]
+) -> None:
+    """uv would write the very same uv.lock, so `uv sync --locked` works."""
+    project = generate(tmp_path, answers)
+    run(["uv", "lock", "--check", "--offline"], cwd=project)
+    lock = (project / "uv.lock").read_text()
+    assert "{" + "%" not in lock
+    assert ('name = "sentry-sdk"' in lock) is (answers["use_sentry"] == "true")
+
+
+# The files each option adds; the rest of it is a few lines in shared files.
+OPTION_FILES = {
+    "use_sentry": ["config/sentry.py", "tests/test_sentry.py"],
+    "use_docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
+}
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+def test_an_option_that_is_off_leaves_no_trace(tmp_path: Path, option: str) -> None:
+    """No file, dependency, variable, setting or doc names it; the others stay."""
+    project = generate(tmp_path, options(*(set(OPTIONS) - {option})))
+    word = option.removeprefix("use_")
+    traces = [
+        str(path.relative_to(project))
+        for path in rendered_files(project)
+        if path.name != ".copier-answers.yml"
+        and (word in str(path.relative_to(project)).lower()
+             or word in path.read_text().lower())
+    ]  # fmt: skip
+    assert not traces, f"{option} is off, yet these name {word}: {traces}"
+    for other in set(OPTIONS) - {option}:
+        for name in OPTION_FILES[other]:
+            assert (project / name).is_file(), f"{other} is on, {name} is missing"
+
+
+def test_the_defaults_switch_every_option_on(tmp_path: Path) -> None:
+    project = generate(tmp_path)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    for option, files in OPTION_FILES.items():
+        assert answers[option] is True
+        for name in files:
+            assert (project / name).is_file(), name
 
 
 def test_custom_answers_reach_the_files(tmp_path: Path) -> None:

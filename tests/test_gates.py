@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CUSTOM_ANSWERS, generate, git_commit_all, install, require, run
+from conftest import (
+    ALL_OFF,
+    CUSTOM_ANSWERS,
+    OPTIONS,
+    generate,
+    git_commit_all,
+    install,
+    options,
+    require,
+    run,
+)
 
 pytestmark = pytest.mark.gates
 
@@ -33,6 +44,50 @@ def test_generated_project_passes_every_gate(
         assert f"* {session}: success" in summary, summary
     assert "format" not in summary
 
+    run([*PRE_COMMIT, "run", "--all-files", "--show-diff-on-failure"], cwd=project)
+    status = run(["git", "status", "--porcelain"], cwd=project).stdout
+    assert status == "", f"the gates or hooks changed files:\n{status}"
+
+
+# With the defaults (every option on, Python 3.13), which the test above runs,
+# these rows hold every pair of values of any two of the questions below:
+#   use_sentry/use_docker:     on/on (defaults), on/off, off/on, off/off
+#   use_sentry/python_version: on/3.13 (defaults), on/3.12, off/3.12, off/3.13
+#   use_docker/python_version: on/3.13 (defaults), off/3.12, on/3.12, off/3.13
+# test_the_options_matrix_is_pairwise checks this.
+DEFAULTS = {**options(*OPTIONS), "python_version": "3.13"}
+PAIRWISE = {
+    "all-off": {**ALL_OFF, "python_version": "3.13"},
+    "sentry-only-py312": {**options("use_sentry"), "python_version": "3.12"},
+    "docker-only-py312": {**options("use_docker"), "python_version": "3.12"},
+}
+MATRIX_GATES = ["lint", "typing", "tests", "deploy_check", "migrations", "docs"]
+
+
+def test_the_options_matrix_is_pairwise() -> None:
+    rows = [DEFAULTS, *PAIRWISE.values()]
+    questions = [*OPTIONS, "python_version"]
+    values = {"python_version": {"3.12", "3.13"}}
+    for first, second in itertools.combinations(questions, 2):
+        wanted = {
+            (a, b)
+            for a in values.get(first, {"true", "false"})
+            for b in values.get(second, {"true", "false"})
+        }
+        assert {(row[first], row[second]) for row in rows} == wanted, (first, second)
+
+
+@pytest.mark.parametrize("answers", list(PAIRWISE.values()), ids=list(PAIRWISE))
+def test_every_options_combination_passes_the_gates(
+    tmp_path: Path, answers: dict[str, str]
+) -> None:
+    project = generate(tmp_path, answers)
+    git_commit_all(project, "Initial commit from django-keel")
+    install(project)
+    gates = run([*NOX, "-s", *MATRIX_GATES], cwd=project, timeout=1200)
+    summary = gates.stderr[gates.stderr.rfind("Ran ") :]
+    for session in MATRIX_GATES:
+        assert f"* {session}: success" in summary, summary
     run([*PRE_COMMIT, "run", "--all-files", "--show-diff-on-failure"], cwd=project)
     status = run(["git", "status", "--porcelain"], cwd=project).stdout
     assert status == "", f"the gates or hooks changed files:\n{status}"

@@ -18,7 +18,9 @@ user has resolved both, pre-commit lets the commit through and every gate passes
 
 The other tests: an unedited project becomes exactly the `v2` render; a dirty
 work tree, or a Copier that would hide a conflict in a `*.rej` file, is refused
-and nothing changes; `copier recopy` recovers a pristine render.
+and nothing changes; `copier recopy` recovers a pristine render; switching an
+option off on update gives exactly a fresh render with it off, with a lock
+that needs no re-locking, and switching it back on restores the release.
 """
 
 from __future__ import annotations
@@ -33,7 +35,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import COPIER, ROOT, VERSIONS, copier_copy, git_commit_all, run
+from conftest import (
+    COPIER,
+    OPTIONS,
+    ROOT,
+    VERSIONS,
+    copier_copy,
+    git_commit_all,
+    run,
+)
 
 pytestmark = [pytest.mark.update, pytest.mark.xdist_group("update")]
 
@@ -84,17 +94,17 @@ USER_README_LINE = (
 RELEASE = [
     # A settings default, with its documentation and its test.
     Edit(
-        "template/config/env.py",
+        "template/config/env.py.jinja",
         'env.int("DATABASE_CONNECT_TIMEOUT", 3,',
         'env.int("DATABASE_CONNECT_TIMEOUT", 5,',
     ),
     Edit(
-        "template/.env.example",
+        "template/.env.example.jinja",
         "Default: 3\nDATABASE_CONNECT_TIMEOUT=3\n",
         "Default: 5\nDATABASE_CONNECT_TIMEOUT=5\n",
     ),
     Edit(
-        "template/tests/test_env.py",
+        "template/tests/test_env.py.jinja",
         'options["connect_timeout"] == 3\n',
         'options["connect_timeout"] == 5\n',
     ),
@@ -123,7 +133,7 @@ RELEASE = [
     ),
     # A page the user deletes: it must stay deleted.
     Edit(
-        "template/docs/development/ci.md",
+        "template/docs/development/ci.md.jinja",
         "# Continuous integration\n\n",
         "# Continuous integration\n\n`make docs` runs the docs job locally.\n\n",
     ),
@@ -603,3 +613,27 @@ def test_a_copier_that_would_lose_a_conflict_is_refused(
     assert refused.returncode != 0
     assert f"your version of Copier is {UNSAFE_COPIER}" in refused.stderr
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+def test_an_answer_changed_on_update_removes_its_files_and_adds_them_back(
+    template_repo: Path, v2_render: Path, tmp_path: Path, option: str
+) -> None:
+    """`--data <option>=false`, then `=true` (docs/updating.md#changing-an-answer)."""
+    project = generate_from(template_repo, tmp_path / "project", "v2")
+    switched_off = tmp_path / "switched-off"
+    copier_copy(switched_off, {option: "false"}, src=template_repo, vcs_ref="v2")
+    git_commit_all(switched_off, "A fresh render with the option off")
+
+    update_project(project, "v2", {option: "false"})
+
+    assert files(project) == files(switched_off)
+    assert not unmerged(project)
+    # The lock fits the new answers as it is: `make install` works straight away.
+    run(["uv", "lock", "--check", "--offline"], cwd=project)
+    git_commit_all(project, f"Switch {option} off")
+
+    update_project(project, "v2", {option: "true"})
+
+    assert files(project) == files(v2_render)
+    assert not unmerged(project)

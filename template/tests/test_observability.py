@@ -1,4 +1,4 @@
-"""JSON logs with request ids, gunicorn's JSON access log, and Sentry's switch."""
+"""JSON logs with request ids, and gunicorn's JSON access log."""
 
 import io
 import json
@@ -11,14 +11,12 @@ from unittest import mock
 
 import pytest
 
-from config import env as config_env
 from config.logging import (
     REQUEST_ID_META,
     GunicornLogger,
     logging_config,
     request_id,
 )
-from config.sentry import init_sentry
 
 
 @pytest.fixture
@@ -128,53 +126,3 @@ def test_gunicorn_access_log_can_be_switched_off() -> None:
     with mock.patch.object(logger.access_log, "info") as info:
         logger.access(SimpleNamespace(headers=[]), None, {}, timedelta(0))
     info.assert_not_called()
-
-
-def sentry_env(
-    monkeypatch: pytest.MonkeyPatch, **values: str
-) -> config_env.Environment:
-    for name in ("SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    return config_env.load("test")
-
-
-def test_sentry_stays_off_without_a_dsn(monkeypatch: pytest.MonkeyPatch) -> None:
-    with mock.patch("sentry_sdk.init") as init:
-        assert init_sentry(sentry_env(monkeypatch)) is False
-    init.assert_not_called()
-
-
-def test_sentry_starts_with_a_dsn_and_sends_no_personal_data(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    env = sentry_env(
-        monkeypatch,
-        SENTRY_DSN="https://public@sentry.example.com/1",
-        SENTRY_RELEASE="abc123",
-        SENTRY_TRACES_SAMPLE_RATE="0.25",
-    )
-    with (
-        mock.patch("sentry_sdk.init") as init,
-        mock.patch("config.sentry.ignore_logger") as ignore,
-    ):
-        assert init_sentry(env) is True
-    ignore.assert_called_once_with("django.security.DisallowedHost")
-    options = init.call_args.kwargs
-    assert options["send_default_pii"] is False
-    assert options["environment"] == "test"
-    assert options["release"] == "abc123"
-    assert options["traces_sample_rate"] == 0.25
-
-
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [("SENTRY_DSN", "not a dsn at all"), ("SENTRY_TRACES_SAMPLE_RATE", "1.5")],
-)
-def test_sentry_settings_are_validated(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str
-) -> None:
-    monkeypatch.setenv(name, value)
-    with pytest.raises(config_env.InvalidEnvironment, match=name):
-        config_env.load("test")

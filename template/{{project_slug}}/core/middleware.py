@@ -41,10 +41,10 @@ class RequestIdMiddleware:
 class HealthProbeMiddleware:
     """Answer /health/live/ and /health/ready/ before the rest of the stack.
 
-    Load balancers, orchestrators and Docker's HEALTHCHECK probe over plain
-    HTTP, often with an IP address as the Host header. Answering here, before
-    ALLOWED_HOSTS validation and the HTTPS redirect, keeps both strict for
-    every other URL.
+    Load balancers, orchestrators and container health checks probe over
+    plain HTTP, often with an IP address as the Host header. Answering here,
+    before ALLOWED_HOSTS validation and the HTTPS redirect, keeps both strict
+    for every other URL.
     """
 
     PROBES = {"/health/live/": views.live, "/health/ready/": views.ready}
