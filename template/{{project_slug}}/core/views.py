@@ -72,7 +72,7 @@ def ready(request: HttpRequest) -> JsonResponse:
         except Exception:
             # Details go to the log, never to an unauthenticated client. A
             # warning, not an error: an outage is alerted on from the probes,
-            # and must not flood Sentry with one event per probe.
+            # and must not reach the error tracker once per probe.
             logger.warning("Readiness check %r failed", name, exc_info=True)
             results[name] = "error"
         else:
