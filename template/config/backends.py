@@ -51,3 +51,26 @@ def caches(env: Environment) -> dict[str, Any]:
             },
         }
     }
+
+
+def mailers(env: Environment) -> dict[str, Any]:
+    """Django 6.1's MAILERS: the SMTP server named by EMAIL_URL."""
+    email = env.email
+    options = {
+        "host": email["EMAIL_HOST"],
+        "port": email["EMAIL_PORT"],
+        "username": email["EMAIL_HOST_USER"],
+        "password": email["EMAIL_HOST_PASSWORD"],
+        "use_tls": email["EMAIL_USE_TLS"],
+        "use_ssl": email["EMAIL_USE_SSL"],
+        # Seconds before a hung mail server fails the request that sends mail.
+        "timeout": email["EMAIL_TIMEOUT"] or 10,
+    }
+    return {
+        "default": {
+            "BACKEND": email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                key: value for key, value in options.items() if value is not None
+            },
+        }
+    }
