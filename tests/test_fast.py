@@ -282,10 +282,12 @@ def test_custom_answers_reach_the_files(tmp_path: Path) -> None:
         ({"project_slug": "json"}, "would shadow the Python module"),
         ({"project_slug": "django"}, "would shadow the Python module"),
         ({"project_slug": "config"}, "would shadow the Python module"),
+        ({"project_slug": "s" * 31}, "at most 30 characters"),
         ({"author_email": "not-an-email"}, "is not a valid email address"),
         ({"author_email": "a@b"}, "is not a valid email address"),
         ({"domain_name": "http://example.com"}, "is not a valid lowercase hostname"),
         ({"domain_name": "exa_mple.com"}, "is not a valid lowercase hostname"),
+        ({"domain_name": "d" * 50 + ".example.com"}, "at most 60 characters"),
         ({"time_zone": "Mars/Olympus_Mons"}, "is not an IANA time zone name"),
         ({"time_zone": "utc"}, "is not an IANA time zone name"),
         ({"python_version": "3.11"}, "3.11"),
@@ -462,3 +464,24 @@ def test_update_of_an_unchanged_project_is_a_no_op(tmp_path: Path) -> None:
     )
     status = run(["git", "status", "--porcelain"], cwd=project).stdout
     assert status == "", f"update changed files:\n{status}\n{result.stderr}"
+
+
+def test_the_longest_answers_keep_python_lines_within_88_characters(
+    tmp_path: Path,
+) -> None:
+    """Answers that land in Python code must not push a line past black's limit."""
+    longest = {
+        "project_slug": "p" * 30,
+        "domain_name": "d" * 48 + ".example.com",
+        "time_zone": "America/Argentina/ComodRivadavia",
+    }
+    project = generate(tmp_path, longest)
+    too_long = [
+        f"{path.relative_to(project)}:{number}"
+        for path in project.rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        # flake8 lets a line that is one long token (a URL) through, as here.
+        if len(line) > 88 and len(line.split()) > 1
+    ]
+    assert not too_long, too_long
