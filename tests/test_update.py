@@ -276,6 +276,17 @@ def update_project(
     )
 
 
+def make_user_edits(project: Path, edits: list[Edit]) -> None:
+    """Edit, add and delete files in a generated project as the user does."""
+    for edit in edits:
+        edit.apply(project)
+    for path, content in USER_FILES.items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(content)
+    for path in USER_DELETED:
+        (project / path).unlink()
+
+
 def generate_from(template: Path, destination: Path, vcs_ref: str) -> Path:
     """A project generated from one release and committed, as Copier suggests."""
     copier_copy(destination, src=template, vcs_ref=vcs_ref)
@@ -411,13 +422,7 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
     project = generate_from(template_repo, tmp_path / "project", "v1")
     run(["make", "install"], cwd=project)
     generated_lock = (project / "uv.lock").read_text()
-    for edit in [*USER_EDITS, USER_CONFLICTING_EDIT]:
-        edit.apply(project)
-    for path, content in USER_FILES.items():
-        (project / path).parent.mkdir(parents=True, exist_ok=True)
-        (project / path).write_text(content)
-    for path in USER_DELETED:
-        (project / path).unlink()
+    make_user_edits(project, [*USER_EDITS, USER_CONFLICTING_EDIT])
     hold = f"{USER_DEPENDENCY}=={USER_LOCKED}"
     run(["uv", "lock", "--upgrade-package", hold], cwd=project)
     run(["git", "add", "--all"], cwd=project)
@@ -565,13 +570,7 @@ def test_recopy_renders_the_release_again_and_keeps_added_files(
 ) -> None:
     """The recovery path after an update gone wrong (docs/updating.md)."""
     project = generate_from(template_repo, tmp_path / "project", "v2")
-    for edit in USER_EDITS:
-        edit.apply(project)
-    for path, content in USER_FILES.items():
-        (project / path).parent.mkdir(parents=True, exist_ok=True)
-        (project / path).write_text(content)
-    for path in USER_DELETED:
-        (project / path).unlink()
+    make_user_edits(project, USER_EDITS)
     git_commit_all(project, "Edits, then an update resolved badly")
 
     run(
