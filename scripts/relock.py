@@ -35,8 +35,11 @@ PLACEHOLDER_NAME = 'name = "keel-lock-placeholder"'
 NAME_TEMPLATE = 'name = "{{ project_slug | replace("_", "-") }}"'
 
 # The questions that add or remove dependencies in template/pyproject.toml.jinja
-# (tests/test_fast.py checks that this list names every one of them).
-DEPENDENCY_OPTIONS = ("use_sentry",)
+# (tests/test_fast.py checks that this names every one of them), each with the
+# answer that adds dependencies and the one that does not.
+DEPENDENCY_OPTIONS: dict[str, tuple[str, str]] = {
+    "use_sentry": ("true", "false"),
+}
 
 Combination = frozenset[str]
 
@@ -50,7 +53,18 @@ def combinations() -> list[Combination]:
 
 
 def answers(on: Combination) -> dict[str, str]:
-    return {name: str(name in on).lower() for name in DEPENDENCY_OPTIONS}
+    return {
+        name: on_answer if name in on else off_answer
+        for name, (on_answer, off_answer) in DEPENDENCY_OPTIONS.items()
+    }
+
+
+def test(name: str) -> str:
+    """The Jinja test that an option is on: its name, or a comparison for a choice."""
+    on_answer, off_answer = DEPENDENCY_OPTIONS.get(name, ("true", "false"))
+    if (on_answer, off_answer) == ("true", "false"):
+        return name
+    return f'{name} == "{on_answer}"'
 
 
 def run(cmd: Sequence[str | Path]) -> None:
@@ -122,7 +136,7 @@ def condition(present: set[Combination], every: list[Combination]) -> str | None
                     f"with {sorted(other)} on: the options are not monotone"
                 )
     minimal = [on for on in present if not any(other < on for other in present)]
-    terms = sorted(" and ".join(sorted(on)) for on in minimal)
+    terms = sorted(" and ".join(sorted(map(test, on))) for on in minimal)
     if len(terms) == 1:
         return terms[0]
     return " or ".join(f"({term})" if " and " in term else term for term in terms)

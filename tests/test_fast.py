@@ -23,9 +23,11 @@ from conftest import (
     ROOT,
     VERSIONS,
     copier_copy,
+    default_answer,
     generate,
     git_commit_all,
     options,
+    questions,
     run,
 )
 from workflows import (
@@ -120,12 +122,20 @@ def test_answers_file_records_every_answer(project: Path) -> None:
         assert hidden not in answers
 
 
-def test_options_are_the_yes_no_questions() -> None:
-    questions = re.findall(
-        r"(?m)^(\w+):\n  type: bool$", (ROOT / "copier.yml").read_text()
-    )
-    assert sorted(questions) == sorted(OPTIONS)
-    assert ALL_ON == {name: "true" for name in OPTIONS}
+def test_options_are_the_questions_that_switch_features() -> None:
+    """Every yes/no question and every two-way choice is an option, and back."""
+    switches = {
+        name: spec
+        for name, spec in questions().items()
+        if spec["type"] == "bool" or name in OPTIONS
+    }
+    assert sorted(switches) == sorted(OPTIONS)
+    for name, spec in switches.items():
+        option = OPTIONS[name]
+        if spec["type"] == "bool":
+            assert (option.on, option.off) == ("true", "false"), name
+        else:
+            assert sorted(spec["choices"]) == sorted([option.on, option.off]), name
     assert set(OPTION_FILES) == set(OPTIONS)
 
 
@@ -183,6 +193,22 @@ def test_relock_merges_locks_into_a_template_exact_for_each() -> None:
         assert rendered == synthetic_lock(set(on)), sorted(on)
 
 
+def test_relock_tests_a_choice_by_its_answer() -> None:
+    relock = relock_script()
+    relock.DEPENDENCY_OPTIONS = {"a": ("true", "false"), "b": ("drf", "none")}
+    every = [frozenset(c) for c in ({"a", "b"}, {"a"}, {"b"}, set())]
+    template = relock.merge({on: synthetic_lock(set(on)) for on in every})
+    assert '{%- if a and b == "drf" %}' in template
+    environment = jinja2.Environment(keep_trailing_newline=True)
+    for on in every:
+        rendered = environment.from_string(template).render(
+            a="a" in on,
+            b="drf" if "b" in on else "none",
+            project_slug="keel_lock_placeholder",
+        )
+        assert rendered == synthetic_lock(set(on)), sorted(on)
+
+
 def test_relock_refuses_options_that_are_not_monotone() -> None:
     relock = relock_script()
     # beta is in the lock with no option on, but not with a on.
@@ -233,7 +259,7 @@ OPTION_FILES = {
 def test_an_option_that_is_off_leaves_no_trace(tmp_path: Path, option: str) -> None:
     """No file, dependency, variable, setting or doc names it; the others stay."""
     project = generate(tmp_path, options(*(set(OPTIONS) - {option})))
-    word = option.removeprefix("use_")
+    word = OPTIONS[option].trace
     traces = [
         str(path.relative_to(project))
         for path in rendered_files(project)
@@ -247,13 +273,16 @@ def test_an_option_that_is_off_leaves_no_trace(tmp_path: Path, option: str) -> N
             assert (project / name).is_file(), f"{other} is on, {name} is missing"
 
 
-def test_the_defaults_switch_every_option_on(tmp_path: Path) -> None:
+def test_the_defaults(tmp_path: Path) -> None:
+    """The defaults are copier.yml's, and their files are there."""
     project = generate(tmp_path)
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     for option, files in OPTION_FILES.items():
-        assert answers[option] is True
+        default = default_answer(option)
+        assert str(answers[option]).lower() == default
+        on = default == OPTIONS[option].on
         for name in files:
-            assert (project / name).is_file(), name
+            assert (project / name).is_file() is on, name
 
 
 def test_custom_answers_reach_the_files(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from conftest import (
     ALL_OFF,
     CUSTOM_ANSWERS,
     OPTIONS,
+    default_answer,
     generate,
     git_commit_all,
     install,
@@ -55,7 +56,10 @@ def test_generated_project_passes_every_gate(
 #   use_sentry/python_version: on/3.13 (defaults), on/3.12, off/3.12, off/3.13
 #   use_docker/python_version: on/3.13 (defaults), off/3.12, on/3.12, off/3.13
 # test_the_options_matrix_is_pairwise checks this.
-DEFAULTS = {**options(*OPTIONS), "python_version": "3.13"}
+DEFAULTS = {
+    **{name: default_answer(name) for name in OPTIONS},
+    "python_version": "3.13",
+}
 PAIRWISE = {
     "all-off": {**ALL_OFF, "python_version": "3.13"},
     "sentry-only-py312": {**options("use_sentry"), "python_version": "3.12"},
@@ -67,13 +71,12 @@ MATRIX_GATES = ["lint", "typing", "tests", "deploy_check", "migrations", "docs"]
 def test_the_options_matrix_is_pairwise() -> None:
     rows = [DEFAULTS, *PAIRWISE.values()]
     questions = [*OPTIONS, "python_version"]
-    values = {"python_version": {"3.12", "3.13"}}
+    values = {
+        "python_version": {"3.12", "3.13"},
+        **{name: {option.on, option.off} for name, option in OPTIONS.items()},
+    }
     for first, second in itertools.combinations(questions, 2):
-        wanted = {
-            (a, b)
-            for a in values.get(first, {"true", "false"})
-            for b in values.get(second, {"true", "false"})
-        }
+        wanted = {(a, b) for a in values[first] for b in values[second]}
         assert {(row[first], row[second]) for row in rows} == wanted, (first, second)
 
 

@@ -615,24 +615,27 @@ def test_a_copier_that_would_lose_a_conflict_is_refused(
 
 
 @pytest.mark.parametrize("option", OPTIONS)
-def test_an_answer_changed_on_update_removes_its_files_and_adds_them_back(
+def test_an_answer_changed_on_update_swaps_its_files_and_swaps_them_back(
     template_repo: Path, v2_render: Path, tmp_path: Path, option: str
 ) -> None:
-    """`--data <option>=false`, then `=true` (docs/updating.md#changing-an-answer)."""
+    """`--data <option>=<other answer>`, then back (docs/updating.md#changing-an-answer)."""
     project = generate_from(template_repo, tmp_path / "project", "v2")
-    switched_off = tmp_path / "switched-off"
-    copier_copy(switched_off, {option: "false"}, src=template_repo, vcs_ref="v2")
-    git_commit_all(switched_off, "A fresh render with the option off")
+    default = yaml.safe_load((project / ".copier-answers.yml").read_text())[option]
+    values = (OPTIONS[option].on, OPTIONS[option].off)
+    other = next(value for value in values if value != str(default).lower())
+    switched = tmp_path / "switched"
+    copier_copy(switched, {option: other}, src=template_repo, vcs_ref="v2")
+    git_commit_all(switched, "A fresh render with the other answer")
 
-    update_project(project, "v2", {option: "false"})
+    update_project(project, "v2", {option: other})
 
-    assert files(project) == files(switched_off)
+    assert files(project) == files(switched)
     assert not unmerged(project)
     # The lock fits the new answers as it is: `make install` works straight away.
     run(["uv", "lock", "--check", "--offline"], cwd=project)
-    git_commit_all(project, f"Switch {option} off")
+    git_commit_all(project, f"Answer {option}={other}")
 
-    update_project(project, "v2", {option: "true"})
+    update_project(project, "v2", {option: str(default).lower()})
 
     assert files(project) == files(v2_render)
     assert not unmerged(project)
