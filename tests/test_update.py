@@ -618,7 +618,7 @@ def test_a_copier_that_would_lose_a_conflict_is_refused(
 def test_an_answer_changed_on_update_swaps_its_files_and_swaps_them_back(
     template_repo: Path, v2_render: Path, tmp_path: Path, option: str
 ) -> None:
-    """`--data <option>=<other answer>`, then back (docs/updating.md#changing-an-answer)."""
+    """`--data <option>=<other>`, then back (docs/updating.md#changing-an-answer)."""
     project = generate_from(template_repo, tmp_path / "project", "v2")
     default = yaml.safe_load((project / ".copier-answers.yml").read_text())[option]
     values = (OPTIONS[option].on, OPTIONS[option].off)
