@@ -246,12 +246,15 @@ def test_the_lock_is_exact_for_every_option_combination(
     lock = (project / "uv.lock").read_text()
     assert "{" + "%" not in lock
     assert ('name = "sentry-sdk"' in lock) is (answers["use_sentry"] == "true")
+    assert ('name = "django-anymail"' in lock) is (answers["email"] == "anymail")
 
 
 # The files each option adds; the rest of it is a few lines in shared files.
 OPTION_FILES = {
     "use_sentry": ["config/sentry.py", "tests/test_sentry.py"],
     "use_docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
+    # A choice between two ways of sending mail: lines in shared files only.
+    "email": [],
 }
 
 
