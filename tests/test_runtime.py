@@ -4,13 +4,16 @@ PostgreSQL and Redis."""
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import secrets
 import signal
 import socket
+import socketserver
 import ssl
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_ENV, free_port, generate, install, require, run
+from conftest import CLEAN_ENV, free_port, generate, install, options, require, run
 
 pytestmark = [pytest.mark.runtime, pytest.mark.xdist_group("runtime")]
 
@@ -375,12 +378,14 @@ def test_gunicorn_config_passes_its_own_check(project: Path) -> None:
 # nginx in front, with TLS -----------------------------------------------------
 
 
-def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+def self_signed_certificate(
+    directory: Path, alt_name: str = f"DNS:{DOMAIN}"
+) -> tuple[Path, Path]:
     cert, key = directory / "fullchain.pem", directory / "privkey.pem"
     run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
          "-keyout", key, "-out", cert, "-subj", f"/CN={DOMAIN}",
-         "-addext", f"subjectAltName=DNS:{DOMAIN}"],
+         "-addext", f"subjectAltName={alt_name}"],
         cwd=directory,
     )  # fmt: skip
     return cert, key
@@ -635,3 +640,141 @@ def test_gunicorn_keeps_connections_alive(
         assert connection.sock is first_socket  # the same TCP connection
         connection.close()
     assert statuses == [200, 200, 200]
+
+
+# Outgoing mail ----------------------------------------------------------------
+# A message sent by the generated project, in its own process under the
+# production settings, must reach the server that the environment names.
+
+
+class SmtpSink(socketserver.StreamRequestHandler):
+    """Just enough SMTP to accept messages and keep them in server.messages.
+
+    Python 3.12 removed smtpd; a sink this small needs no dependency.
+    """
+
+    server: SmtpSinkServer
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self) -> None:
+        self.reply("220 sink ESMTP")
+        sender, recipients = "", []
+        while line := self.rfile.readline().decode():
+            verb = line[:4].upper()
+            if verb == "QUIT":
+                self.reply("221 bye")
+                return
+            if verb == "MAIL":  # MAIL FROM:<address>
+                sender, recipients = line[10:].strip(), []
+            elif verb == "RCPT":  # RCPT TO:<address>
+                recipients.append(line[8:].strip())
+            elif verb == "DATA":
+                self.reply("354 end with <CRLF>.<CRLF>")
+                data = []
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data.append(chunk)
+                self.server.messages.append(
+                    (sender, recipients, b"".join(data).decode())
+                )
+            elif verb not in ("EHLO", "HELO", "RSET", "NOOP"):
+                self.reply("502 not implemented")
+                continue
+            self.reply("250 ok")
+
+
+class SmtpSinkServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    messages: list[tuple[str, list[str], str]]
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[None]:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_production_mail_reaches_the_smtp_server_in_email_url(project: Path) -> None:
+    sink = SmtpSinkServer(("127.0.0.1", 0), SmtpSink)
+    sink.messages = []
+    env = production_env(
+        DEAD_DATABASE,
+        EMAIL_URL=f"smtp://127.0.0.1:{sink.server_address[1]}",
+        DJANGO_DEFAULT_FROM_EMAIL="shop@example.com",
+    )
+    with serving(sink):
+        manage(project, env, "sendtestemail", "ops@example.org")
+    ((sender, recipients, data),) = sink.messages
+    assert sender == "<shop@example.com>"
+    assert recipients == ["<ops@example.org>"]
+    assert "Subject: Test email from" in data
+
+
+@pytest.fixture(scope="module")
+def anymail_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = generate(tmp_path_factory.mktemp("anymail"), options("email"))
+    install(project)
+    return project
+
+
+class PostmarkStandIn(http.server.BaseHTTPRequestHandler):
+    """Answers Postmark's send API as Postmark does; keeps each request."""
+
+    server: PostmarkServer
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.requests.append((self.path, self.headers, json.loads(body)))
+        answer = json.dumps(
+            {"To": "ops@example.org", "SubmittedAt": "2026-01-01T00:00:00Z",
+             "MessageID": "b7bc2f4a-e38e-4336-af7d-e6c392c2f817",
+             "ErrorCode": 0, "Message": "OK"}
+        ).encode()  # fmt: skip
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class PostmarkServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    requests: list[tuple[str, http.client.HTTPMessage, dict[str, object]]]
+
+
+def test_production_mail_reaches_the_email_service_over_https(
+    anymail_project: Path, tmp_path: Path
+) -> None:
+    """Postmark's API, stood in for by a local HTTPS server: EMAIL_API_URL
+    points at it and REQUESTS_CA_BUNDLE makes its certificate trusted."""
+    cert, key = self_signed_certificate(tmp_path, "IP:127.0.0.1")
+    server = PostmarkServer(("127.0.0.1", 0), PostmarkStandIn)
+    server.requests = []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    token = secrets.token_urlsafe(24)
+    env = production_env(
+        DEAD_DATABASE,
+        EMAIL_PROVIDER="postmark",
+        EMAIL_API_KEY=token,
+        EMAIL_API_URL=f"https://127.0.0.1:{server.server_address[1]}",
+        REQUESTS_CA_BUNDLE=str(cert),
+    )
+    with serving(server):
+        manage(anymail_project, env, "sendtestemail", "ops@example.org")
+    ((path, headers, payload),) = server.requests
+    assert path == "/email"
+    assert headers["X-Postmark-Server-Token"] == token
+    assert payload["From"] == "noreply@example.com"  # the default sender
+    assert payload["To"] == "ops@example.org"
+    assert str(payload["Subject"]).startswith("Test email from")
