@@ -212,9 +212,8 @@ def test_the_api_throttles_each_client_address_behind_the_proxy(
     env = production_env(postgres_database)
     limit = anonymous_api_limit(project)
     # Fresh addresses each run: earlier runs' counts may still be in Redis.
-    first, second = (
-        f"198.18.{secrets.randbelow(256)}.{number}" for number in (1, 2)
-    )
+    subnet = f"198.18.{secrets.randbelow(256)}"
+    first, second = f"{subnet}.1", f"{subnet}.2"
     https = {"X-Forwarded-Proto": "https"}
     with gunicorn(project, env, tmp_path) as base:
         status, headers, body = get(f"{base}/api/v1/me/", headers=https)
