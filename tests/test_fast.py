@@ -246,6 +246,7 @@ def test_the_lock_is_exact_for_every_option_combination(
     lock = (project / "uv.lock").read_text()
     assert "{" + "%" not in lock
     assert ('name = "sentry-sdk"' in lock) is (answers["use_sentry"] == "true")
+    assert ('name = "djangorestframework"' in lock) is (answers["api"] == "drf")
     assert ('name = "django-anymail"' in lock) is (answers["email"] == "anymail")
 
 
@@ -253,6 +254,12 @@ def test_the_lock_is_exact_for_every_option_combination(
 OPTION_FILES = {
     "use_sentry": ["config/sentry.py", "tests/test_sentry.py"],
     "use_docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
+    "api": [
+        "my_project/api/throttling.py",
+        "my_project/api/urls.py",
+        "my_project/api/views.py",
+        "tests/test_api.py",
+    ],
     # A choice between two ways of sending mail: lines in shared files only.
     "email": [],
 }
