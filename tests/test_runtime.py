@@ -23,7 +23,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_ENV, free_port, generate, install, options, require, run
+from conftest import (
+    ALL_OFF,
+    ALL_ON,
+    CLEAN_ENV,
+    free_port,
+    generate,
+    install,
+    require,
+    run,
+)
 
 pytestmark = [pytest.mark.runtime, pytest.mark.xdist_group("runtime")]
 
@@ -40,16 +49,36 @@ SECURITY_HEADERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = generate(tmp_path_factory.mktemp("runtime"))
+def prepared(tmp_path_factory: pytest.TempPathFactory, answers: dict[str, str]) -> Path:
+    """A rendered, installed project with its static files collected."""
+    project = generate(tmp_path_factory.mktemp("runtime"), answers)
     install(project)
     # Production pages need the hashed static files, as in any deployment.
     manage(project, production_env(DEAD_DATABASE), "collectstatic", "--no-input")
     return project
 
 
+# The two representative combinations the runtime tier runs on (issue 6): every
+# option on, and every option off. Tests of one option use the one that has it.
+@pytest.fixture(scope="module")
+def all_on(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return prepared(tmp_path_factory, ALL_ON)
+
+
+@pytest.fixture(scope="module")
+def all_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return prepared(tmp_path_factory, ALL_OFF)
+
+
+@pytest.fixture(scope="module", params=["all_on", "all_off"])
+def project(request: pytest.FixtureRequest) -> Path:
+    """Each test that takes it runs on both combinations."""
+    return Path(request.getfixturevalue(request.param))
+
+
 def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """A complete production environment; email=smtp ignores the EMAIL_PROVIDER
+    and EMAIL_API_KEY that email=anymail needs."""
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -57,6 +86,8 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
         "WEB_CONCURRENCY": "2",
+        "EMAIL_PROVIDER": "postmark",
+        "EMAIL_API_KEY": secrets.token_urlsafe(24),
         **extra,
     }
 
@@ -209,9 +240,10 @@ def anonymous_api_limit(project: Path) -> int:
 
 
 def test_the_api_throttles_each_client_address_behind_the_proxy(
-    project: Path, postgres_database: str, tmp_path: Path
+    all_on: Path, postgres_database: str, tmp_path: Path
 ) -> None:
     """Counts live in Redis, shared by both workers, one bucket per X-Real-IP."""
+    project = all_on
     env = production_env(postgres_database)
     limit = anonymous_api_limit(project)
     # Fresh addresses each run: earlier runs' counts may still be in Redis.
@@ -739,7 +771,7 @@ def serving(server: socketserver.BaseServer) -> Iterator[None]:
         server.server_close()
 
 
-def test_production_mail_reaches_the_smtp_server_in_email_url(project: Path) -> None:
+def test_production_mail_reaches_the_smtp_server_in_email_url(all_off: Path) -> None:
     sink = SmtpSinkServer(("127.0.0.1", 0), SmtpSink)
     sink.messages = []
     env = production_env(
@@ -749,18 +781,11 @@ def test_production_mail_reaches_the_smtp_server_in_email_url(project: Path) -> 
         PYTHONWARNINGS=NO_DEPRECATIONS,
     )
     with serving(sink):
-        manage(project, env, "sendtestemail", "ops@example.org")
+        manage(all_off, env, "sendtestemail", "ops@example.org")
     ((sender, recipients, data),) = sink.messages
     assert sender == "<shop@example.com>"
     assert recipients == ["<ops@example.org>"]
     assert "Subject: Test email from" in data
-
-
-@pytest.fixture(scope="module")
-def anymail_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = generate(tmp_path_factory.mktemp("anymail"), options("email"))
-    install(project)
-    return project
 
 
 class PostmarkStandIn(http.server.BaseHTTPRequestHandler):
@@ -792,7 +817,7 @@ class PostmarkServer(http.server.ThreadingHTTPServer):
 
 
 def test_production_mail_reaches_the_email_service_over_https(
-    anymail_project: Path, tmp_path: Path
+    all_on: Path, tmp_path: Path
 ) -> None:
     """Postmark's API, stood in for by a local HTTPS server: EMAIL_API_URL
     points at it and REQUESTS_CA_BUNDLE makes its certificate trusted."""
@@ -812,7 +837,7 @@ def test_production_mail_reaches_the_email_service_over_https(
         PYTHONWARNINGS=NO_DEPRECATIONS,
     )
     with serving(server):
-        manage(anymail_project, env, "sendtestemail", "ops@example.org")
+        manage(all_on, env, "sendtestemail", "ops@example.org")
     ((path, headers, payload),) = server.requests
     assert path == "/email"
     assert headers["X-Postmark-Server-Token"] == token
