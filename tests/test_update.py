@@ -531,6 +531,51 @@ def test_an_unedited_project_becomes_exactly_the_new_release(
     run(["uv", "lock", "--locked"], cwd=project)
 
 
+# The option that step 5 of issue 6 switches on during an update.
+ADDED_ON_UPDATE = "use_celery"
+
+
+def test_an_option_switched_on_during_an_update_arrives_and_the_gates_pass(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """A v1 project without Celery, edited by its user, updated to v2 with
+    `--data use_celery=true`: Celery arrives, every edit stays, gates pass."""
+    project = tmp_path / "project"
+    copier_copy(project, {ADDED_ON_UPDATE: "false"}, src=template_repo, vcs_ref="v1")
+    git_commit_all(project, "Generated from django-keel v1 without Celery")
+    trace = OPTIONS[ADDED_ON_UPDATE].trace
+    assert not [name for name in files(project) if trace in name]
+    make_user_edits(project, USER_EDITS)
+    run(["uv", "lock"], cwd=project)
+    git_commit_all(project, "Add a notes app and humanize; trim the docs")
+
+    update_project(project, "v2", {ADDED_ON_UPDATE: "true"})
+    assert not rejects(project)
+    assert unmerged(project) <= {"uv.lock"}
+    relock(project)
+
+    fresh = tmp_path / "fresh"
+    copier_copy(fresh, {ADDED_ON_UPDATE: "true"}, src=template_repo, vcs_ref="v2")
+    git_commit_all(fresh, "A fresh v2 render with Celery")
+    arrived = sorted(name for name in files(fresh) if trace in name)
+    assert arrived, "the fresh render has no Celery file to compare with"
+    for name in arrived:
+        assert (project / name).read_bytes() == (fresh / name).read_bytes(), name
+    for edit in USER_EDITS:
+        assert edit.new in (project / edit.path).read_text(), edit
+    for name, content in USER_FILES.items():
+        assert (project / name).read_text() == content, name
+    for name in USER_DELETED:
+        assert not (project / name).exists(), name
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers[ADDED_ON_UPDATE] is True and answers["_commit"] == "v2"
+
+    git_commit_all(project, "Update to django-keel v2 with Celery")
+    assert_gates_pass(project)
+    status = run(["git", "status", "--porcelain"], cwd=project).stdout
+    assert status == "", f"the gates changed files:\n{status}"
+
+
 def snapshot(project: Path) -> dict[str, object]:
     """Everything an update could change: files, index, HEAD and status."""
     return {
