@@ -375,7 +375,9 @@ def wait_for(
 
 def session_keys(database_url: str) -> set[str]:
     query = "SELECT session_key FROM django_session"
-    return set(run(["psql", database_url, "-qAtc", query], cwd=Path.cwd()).stdout.split())
+    return set(
+        run(["psql", database_url, "-qAtc", query], cwd=Path.cwd()).stdout.split()
+    )
 
 
 CREATE_SESSIONS = (
@@ -397,7 +399,9 @@ def test_a_celery_worker_runs_the_queued_session_task(
     project: Path, celery_env: dict[str, str], postgres_database: str, tmp_path: Path
 ) -> None:
     out, log = tmp_path / "worker.out", tmp_path / "worker.log"
-    created = manage(project, celery_env, "shell", "--no-imports", "-c", CREATE_SESSIONS)
+    created = manage(
+        project, celery_env, "shell", "--no-imports", "-c", CREATE_SESSIONS
+    )
     expired, current = created.stdout.split()
     assert session_keys(postgres_database) == {expired, current}
     # Queued while no worker runs: the task waits in Redis.
