@@ -39,6 +39,7 @@ NAME_TEMPLATE = 'name = "{{ project_slug | replace("_", "-") }}"'
 # answer that adds dependencies and the one that does not.
 DEPENDENCY_OPTIONS: dict[str, tuple[str, str]] = {
     "use_sentry": ("true", "false"),
+    "use_celery": ("true", "false"),
     "api": ("drf", "none"),
     "email": ("anymail", "smtp"),
 }

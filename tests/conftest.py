@@ -52,6 +52,7 @@ class Option:
 OPTIONS = {
     "use_sentry": Option("true", "false", "sentry"),
     "use_docker": Option("true", "false", "docker"),
+    "use_celery": Option("true", "false", "celery"),
     "api": Option("drf", "none", "rest_framework"),
     "email": Option("anymail", "smtp", "anymail"),
 }

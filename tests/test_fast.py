@@ -254,6 +254,11 @@ def test_the_lock_is_exact_for_every_option_combination(
 OPTION_FILES = {
     "use_sentry": ["config/sentry.py", "tests/test_sentry.py"],
     "use_docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
+    "use_celery": [
+        "config/celery.py",
+        "my_project/core/tasks.py",
+        "tests/test_celery.py",
+    ],
     "api": [
         "my_project/api/throttling.py",
         "my_project/api/urls.py",

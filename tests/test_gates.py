@@ -228,12 +228,24 @@ def test_compose_file_matches_the_compose_specification(
     run([checker, *schema, "compose.yaml"], cwd=rendered)
     compose = yaml.safe_load((rendered / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "release", "web", "nginx"}
-    for name in ("db", "redis", "web", "nginx"):
+    celery = (rendered / "config/celery.py").exists()
+    workers = {"worker", "beat"} if celery else set()
+    assert set(services) == {"db", "redis", "release", "web", "nginx", *workers}
+    for name in ("db", "redis", "web", "nginx", *workers - {"beat"}):
         assert "healthcheck" in services[name], name
-    assert services["web"]["depends_on"]["release"]["condition"] == (
-        "service_completed_successfully"
-    )
+    for name in ("web", *workers):
+        assert services[name]["depends_on"]["release"]["condition"] == (
+            "service_completed_successfully"
+        )
+    if celery:
+        worker = services["worker"]
+        assert "inspect ping --destination celery@$${HOSTNAME}" in (
+            worker["healthcheck"]["test"][1]
+        )
+        assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+        assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+        # Queued tasks survive a Redis restart and are never evicted.
+        assert "volatile-lru" in services["redis"]["command"]
     assert services["nginx"]["depends_on"]["web"]["condition"] == "service_healthy"
     broken = tmp_path / "compose.yaml"
     services["web"]["depends_on"]["redis"]["condition"] = "whenever"

@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,6 +40,8 @@ DOMAIN = "example.com"
 REDIS_URL = "redis://127.0.0.1:6379/3"
 DEAD_DATABASE = "postgres://postgres@127.0.0.1:9/unreachable"
 DEAD_REDIS = "redis://127.0.0.1:9/0"
+# The Celery tests' broker: a database of its own, emptied before each test.
+CELERY_REDIS = "redis://127.0.0.1:6379/5"
 SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
@@ -92,6 +94,15 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
+def checks(project: Path, **states: str) -> dict[str, str]:
+    """What /health/ready/ should list for ``project``: "ok", unless ``states``
+    says otherwise. The broker is checked when the project has Celery."""
+    names = ["database", "cache"]
+    if (project / "config/celery.py").exists():
+        names.append("broker")
+    return {name: states.get(name, "ok") for name in names}
+
+
 def manage(
     project: Path, env: dict[str, str], *args: str, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
@@ -120,6 +131,29 @@ def get(
 
 
 @contextmanager
+def started(
+    command: list[str | Path], project: Path, env: dict[str, str], out: Path, err: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server process of ``project``, its stdout and stderr in files.
+
+    On exit, stop it with SIGTERM, as a supervisor would (SIGKILL after 35 s).
+    """
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen(
+            [str(part) for part in command],
+            cwd=project, env={**CLEAN_ENV, **env}, stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=35)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextmanager
 def gunicorn(project: Path, env: dict[str, str], logs: Path) -> Iterator[str]:
     """Start gunicorn with the generated gunicorn.conf.py; yield its base URL.
 
@@ -127,22 +161,16 @@ def gunicorn(project: Path, env: dict[str, str], logs: Path) -> Iterator[str]:
     """
     logs.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    with (logs / "access.log").open("w") as out, (logs / "error.log").open("w") as err:
-        process = subprocess.Popen(
-            [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}"],
-            cwd=project, env={**CLEAN_ENV, **env}, stdout=out, stderr=err,
-        )  # fmt: skip
+    command: list[str | Path] = [
+        project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
+        "--bind", f"127.0.0.1:{port}",
+    ]  # fmt: skip
+    with started(
+        command, project, env, logs / "access.log", logs / "error.log"
+    ) as process:
         base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_live(base, process, logs / "error.log")
-            yield base
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=35)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        wait_until_live(base, process, logs / "error.log")
+        yield base
 
 
 def wait_until_live(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -205,10 +233,7 @@ def test_production_serves_health_under_gunicorn(
         assert json.loads(body) == {"status": "ok"}
         status, headers, body = get(f"{base}/health/ready/")
         assert status == 200, body
-        assert json.loads(body) == {
-            "status": "ok",
-            "checks": {"database": "ok", "cache": "ok"},
-        }
+        assert json.loads(body) == {"status": "ok", "checks": checks(project)}
         # Everything but the probes is redirected to HTTPS.
         status, headers, _ = get(f"{base}/admin/login/")
         assert status == 301
@@ -331,7 +356,7 @@ def test_ready_is_503_within_two_seconds_when_postgres_is_unreachable(
         status, _, body = get(f"{base}/health/ready/")
         elapsed = time.monotonic() - started
         assert status == 503
-        assert json.loads(body)["checks"] == {"database": "error", "cache": "ok"}
+        assert json.loads(body)["checks"] == checks(project, database="error")
         assert elapsed < 2, f"ready took {elapsed:.2f}s"
         assert get(f"{base}/health/live/")[0] == 200
 
@@ -364,12 +389,19 @@ def test_ready_is_503_within_two_seconds_when_postgres_hangs(
 def test_pages_keep_answering_when_redis_is_down(
     project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
-    env = production_env(postgres_database, REDIS_URL=DEAD_REDIS)
+    # One worker, booted once live answers, as for the database outage.
+    env = production_env(postgres_database, REDIS_URL=DEAD_REDIS, WEB_CONCURRENCY="1")
     manage(project, env, "migrate", "--no-input")
     with gunicorn(project, env, tmp_path) as base:
+        started = time.monotonic()
         status, _, body = get(f"{base}/health/ready/")
+        elapsed = time.monotonic() - started
         assert status == 503
-        assert json.loads(body)["checks"] == {"database": "ok", "cache": "error"}
+        # With Celery, Redis is also the broker, and is named as such.
+        assert json.loads(body)["checks"] == checks(
+            project, cache="error", broker="error"
+        )
+        assert elapsed < 2, f"ready took {elapsed:.2f}s"
         assert get(f"{base}/health/live/")[0] == 200
         # An ordinary page (the admin login form, with its session and CSRF
         # cookie) still renders; the proxy header marks the request as HTTPS.
@@ -378,6 +410,109 @@ def test_pages_keep_answering_when_redis_is_down(
         )
         assert status == 200
         assert b"csrfmiddlewaretoken" in body
+
+
+# Celery: a real worker and beat on the local Redis -----------------------------
+
+
+@pytest.fixture
+def celery_env(project: Path, postgres_database: str) -> dict[str, str]:
+    """Production settings on a migrated database, with an empty broker."""
+    if not (project / "config/celery.py").exists():
+        pytest.skip("the project has no Celery")
+    run([require("redis-cli"), "-u", CELERY_REDIS, "flushdb"], cwd=project)
+    env = production_env(postgres_database, REDIS_URL=CELERY_REDIS)
+    manage(project, env, "migrate", "--no-input")
+    return env
+
+
+def celery(project: Path, *args: str) -> list[str | Path]:
+    return [project / ".venv/bin/celery", "--app", "config.celery", *args]
+
+
+def wait_for(
+    what: str, found: Callable[[], bool], process: subprocess.Popen[bytes], log: Path
+) -> None:
+    deadline = time.monotonic() + 30
+    while not found():
+        if process.poll() is not None:
+            pytest.fail(f"exited before {what}:\n{log.read_text()}", pytrace=False)
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} within 30 s:\n{log.read_text()}", pytrace=False)
+        time.sleep(0.3)
+
+
+def session_keys(database_url: str) -> set[str]:
+    query = "SELECT session_key FROM django_session"
+    return set(
+        run(["psql", database_url, "-qAtc", query], cwd=Path.cwd()).stdout.split()
+    )
+
+
+CREATE_SESSIONS = (
+    "from datetime import timedelta\n"
+    "from django.contrib.sessions.backends.cached_db import SessionStore\n"
+    "expired, current = SessionStore(), SessionStore()\n"
+    "expired.set_expiry(timedelta(seconds=-60))\n"
+    "expired.create()\n"
+    "current.create()\n"
+    "print(expired.session_key, current.session_key)\n"
+)
+QUEUE_TASK = (
+    "from my_project.core.tasks import clear_expired_sessions\n"
+    "clear_expired_sessions.delay()\n"
+)
+
+
+def test_a_celery_worker_runs_the_queued_session_task(
+    project: Path, celery_env: dict[str, str], postgres_database: str, tmp_path: Path
+) -> None:
+    out, log = tmp_path / "worker.out", tmp_path / "worker.log"
+    created = manage(
+        project, celery_env, "shell", "--no-imports", "-c", CREATE_SESSIONS
+    )
+    expired, current = created.stdout.split()
+    assert session_keys(postgres_database) == {expired, current}
+    # Queued while no worker runs: the task waits in Redis.
+    manage(project, celery_env, "shell", "--no-imports", "-c", QUEUE_TASK)
+    command = celery(
+        project, "worker", "--loglevel", "INFO", "--concurrency", "1",
+        "--hostname", f"keel-{tmp_path.name}@%h",
+    )  # fmt: skip
+    with started(command, project, celery_env, out, log) as worker:
+        wait_for(
+            "deleted session",
+            lambda: expired not in session_keys(postgres_database),
+            worker,
+            log,
+        )
+    assert session_keys(postgres_database) == {current}
+    assert worker.returncode == 0, log.read_text()  # a warm shutdown
+    # The worker logs through the production LOGGING, in JSON lines (the
+    # others are Python warnings, such as the one about running as root).
+    text = log.read_text().splitlines()
+    lines = [json.loads(line) for line in text if line.startswith("{")]
+    done = [line for line in lines if "succeeded" in str(line["message"])]
+    assert done and "core.clear_expired_sessions" in str(done[0]["message"])
+
+
+def test_celery_beat_loads_the_schedule_and_stops_cleanly(
+    project: Path, celery_env: dict[str, str], tmp_path: Path
+) -> None:
+    out, log = tmp_path / "beat.out", tmp_path / "beat.log"
+    command = celery(
+        project, "beat", "--loglevel", "DEBUG",
+        "--schedule", str(tmp_path / "beat-schedule"),
+    )  # fmt: skip
+    with started(command, project, celery_env, out, log) as beat:
+        wait_for(
+            "schedule",
+            lambda: "core.clear_expired_sessions" in log.read_text(),
+            beat,
+            log,
+        )
+    assert beat.returncode == 0, log.read_text()
+    assert "clear-expired-sessions" in log.read_text()
 
 
 def test_deploy_check_passes_with_a_throwaway_environment(

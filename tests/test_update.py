@@ -121,12 +121,12 @@ RELEASE = [
     ),
     # A new target, in the Makefile where the user changes another one.
     Edit(
-        "template/Makefile",
+        "template/Makefile.jinja",
         "backup restore backup-verify\n",
         "backup restore backup-verify docs\n",
     ),
     Edit(
-        "template/Makefile",
+        "template/Makefile.jinja",
         "check-all: ## Every gate, exactly as CI runs them\n\t$(NOX)\n",
         "check-all: ## Every gate, exactly as CI runs them\n\t$(NOX)\n\n"
         "docs: ## Build the documentation strictly\n\t$(NOX) -s docs\n",
