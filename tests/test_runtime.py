@@ -416,13 +416,11 @@ def test_pages_keep_answering_when_redis_is_down(
 
 
 @pytest.fixture
-def celery_env(project: Path, postgres_database: str) -> dict[str, str]:
+def celery_env(all_on: Path, postgres_database: str) -> dict[str, str]:
     """Production settings on a migrated database, with an empty broker."""
-    if not (project / "config/celery.py").exists():
-        pytest.skip("the project has no Celery")
-    run([require("redis-cli"), "-u", CELERY_REDIS, "flushdb"], cwd=project)
+    run([require("redis-cli"), "-u", CELERY_REDIS, "flushdb"], cwd=all_on)
     env = production_env(postgres_database, REDIS_URL=CELERY_REDIS)
-    manage(project, env, "migrate", "--no-input")
+    manage(all_on, env, "migrate", "--no-input")
     return env
 
 
@@ -465,8 +463,9 @@ QUEUE_TASK = (
 
 
 def test_a_celery_worker_runs_the_queued_session_task(
-    project: Path, celery_env: dict[str, str], postgres_database: str, tmp_path: Path
+    all_on: Path, celery_env: dict[str, str], postgres_database: str, tmp_path: Path
 ) -> None:
+    project = all_on
     out, log = tmp_path / "worker.out", tmp_path / "worker.log"
     created = manage(
         project, celery_env, "shell", "--no-imports", "-c", CREATE_SESSIONS
@@ -497,8 +496,9 @@ def test_a_celery_worker_runs_the_queued_session_task(
 
 
 def test_celery_beat_loads_the_schedule_and_stops_cleanly(
-    project: Path, celery_env: dict[str, str], tmp_path: Path
+    all_on: Path, celery_env: dict[str, str], tmp_path: Path
 ) -> None:
+    project = all_on
     out, log = tmp_path / "beat.out", tmp_path / "beat.log"
     command = celery(
         project, "beat", "--loglevel", "DEBUG",
