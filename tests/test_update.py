@@ -370,7 +370,9 @@ def head(project: Path) -> str:
     return run(["git", "rev-parse", "HEAD"], cwd=project).stdout.strip()
 
 
-@pytest.fixture(scope="module")
+# Session scope: built once per xdist worker (about three minutes of re-locking),
+# even when the worker runs other modules' tests between this module's.
+@pytest.fixture(scope="session")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clone of the committed template, tagged v1 and v2 (see the module doc)."""
     assert VERSIONS[BUMPED] != V1_PIN, f"choose a V1_PIN older than {VERSIONS[BUMPED]}"
@@ -397,7 +399,7 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def v2_render(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What v2 renders for a project nobody edited, to compare with."""
     return generate_from(template_repo, tmp_path_factory.mktemp("v2") / "project", "v2")
