@@ -386,6 +386,26 @@ def test_ready_is_503_within_two_seconds_when_postgres_hangs(
             assert elapsed < 2, f"ready took {elapsed:.2f}s"
 
 
+def test_ready_is_503_within_two_seconds_when_redis_hangs(
+    project: Path, postgres_database: str, silent_server: int, tmp_path: Path
+) -> None:
+    """A Redis that accepts connections and never answers costs the cache
+    check one socket timeout, and the broker check (with Celery) its own."""
+    env = production_env(
+        postgres_database,
+        REDIS_URL=f"redis://127.0.0.1:{silent_server}/0",
+        WEB_CONCURRENCY="1",
+    )
+    manage(project, env, "migrate", "--no-input")
+    with gunicorn(project, env, tmp_path) as base:
+        started = time.monotonic()
+        status, _, body = get(f"{base}/health/ready/")
+        elapsed = time.monotonic() - started
+    assert status == 503
+    assert json.loads(body)["checks"] == checks(project, cache="error", broker="error")
+    assert elapsed < 2, f"ready took {elapsed:.2f}s"
+
+
 def test_pages_keep_answering_when_redis_is_down(
     project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
