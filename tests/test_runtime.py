@@ -513,6 +513,9 @@ def test_a_celery_worker_runs_the_queued_session_task(
     lines = [json.loads(line) for line in text if line.startswith("{")]
     done = [line for line in lines if "succeeded" in str(line["message"])]
     assert done and "core.clear_expired_sessions" in str(done[0]["message"])
+    # Task arguments and results may be personal data: the log hides them.
+    assert str(done[0]["message"]).endswith(": [hidden]"), done[0]
+    assert done[0]["data"]["return_value"] == "[hidden]", done[0]
 
 
 def test_celery_beat_loads_the_schedule_and_stops_cleanly(
