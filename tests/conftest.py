@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -177,3 +178,25 @@ def require(tool: str) -> str:
     if path is None:
         pytest.fail(f"{tool} is not installed: .ci/run installs it", pytrace=False)
     return path
+
+
+# Redis database 3 belongs to the runtime tier's production environments.
+RUNTIME_REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """A complete production environment for a generated project, as a host
+    gives it: email=smtp reads EMAIL_URL, email=anymail EMAIL_PROVIDER and
+    EMAIL_API_KEY; each ignores the others."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,example.com",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": RUNTIME_REDIS_URL,
+        "WEB_CONCURRENCY": "2",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "EMAIL_PROVIDER": "postmark",
+        "EMAIL_API_KEY": secrets.token_urlsafe(24),
+        **extra,
+    }

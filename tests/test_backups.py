@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import conftest
 import pytest
 from conftest import ROOT, generate, install, require, run
 
@@ -111,14 +111,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def production_env(database: str, **extra: str) -> dict[str, str]:
     """What the scripts and manage.py see on a production host."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": SERVER.format(name=database),
-        "REDIS_URL": "redis://127.0.0.1:6379/3",
-        **extra,
-    }
+    return conftest.production_env(SERVER.format(name=database), **extra)
 
 
 def make(project: Path, env: dict[str, str], *args: str, check: bool = True):
