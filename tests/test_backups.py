@@ -474,6 +474,42 @@ def test_a_failing_pg_dump_leaves_no_partial_file(
     assert backup_files(backups) == []
 
 
+def test_the_password_never_reaches_a_command_line(
+    project: Path, source: tuple[str, Path], tmp_path: Path
+) -> None:
+    """`ps` shows every process's arguments to every user of the host: the
+    scripts give libpq the URL's password in PGPASSWORD instead."""
+    database, _ = source
+    wrappers, calls = tmp_path / "bin", tmp_path / "calls"
+    wrappers.mkdir()
+    for tool in ("psql", "pg_dump", "pg_restore"):
+        wrapper = wrappers / tool
+        # One line per call: the SQL arguments span several.
+        wrapper.write_text(
+            "#!/usr/bin/env bash\n"
+            'arguments="$*"\n'
+            f"printf '%s\\n' \"{tool} ${{arguments//$'\\n'/ }}"
+            f' PGPASSWORD=${{PGPASSWORD-}}" >>{calls}\n'
+            f'exec {require(tool)} "$@"\n'
+        )
+        wrapper.chmod(0o755)
+    env = production_env(
+        database,
+        DATABASE_URL=f"postgres://postgres:S3cret%40pw@127.0.0.1:5432/{database}",
+        BACKUP_DIR=str(tmp_path / "backups"),
+        PATH=f"{wrappers}:{os.environ['PATH']}",
+    )
+    run(["scripts/backup_db.sh"], cwd=project, env=env)
+    backup_verify(project, env)
+
+    lines = calls.read_text().splitlines()
+    assert {line.split()[0] for line in lines} == {"psql", "pg_dump", "pg_restore"}
+    for line in lines:
+        arguments, password = line.rsplit(" PGPASSWORD=", 1)
+        assert "S3cret" not in arguments, line
+        assert password == "S3cret@pw", line
+
+
 def test_the_off_site_hook_gets_the_files_and_its_failure_is_reported(
     project: Path, source: tuple[str, Path], tmp_path: Path
 ) -> None:

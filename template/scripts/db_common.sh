@@ -4,8 +4,8 @@
 #
 # Convention: the environment variables the scripts read are the UPPER_CASE
 # names expanded as ${NAME...}; docs/architecture/environment.md lists them.
-# Everything the scripts set for themselves is lower_case, except the one
-# variable exported for libpq below.
+# Everything the scripts set for themselves is lower_case, except the two
+# variables exported for libpq below and DATABASE_URL without its password.
 
 # The name messages start with; each script sets its own after sourcing this.
 prog=${0##*/}
@@ -39,14 +39,24 @@ die() {
 }
 
 # Fails unless DATABASE_URL is set to a PostgreSQL URL, which libpq accepts
-# as it is.
+# as it is. A password in it moves to PGPASSWORD, which libpq reads and `ps`
+# does not show: no command line below carries it, and the processes these
+# scripts start (restore_db.sh, manage.py) inherit both.
 require_database_url() {
-    local url="${DATABASE_URL:-}"
+    local url="${DATABASE_URL:-}" password
+    local with_password='^(postgres(ql)?://[^:@/]*):([^@]*)@(.*)$'
     if [[ -z "$url" ]]; then
         die "DATABASE_URL is not set; set it to the PostgreSQL database's URL, such as postgres://user@127.0.0.1:5432/name."
     fi
     if [[ ! "$url" =~ ^postgres(ql)?:// ]]; then
         die "DATABASE_URL must be a postgres:// or postgresql:// URL; these scripts back up PostgreSQL only."
+    fi
+    if [[ "$url" =~ $with_password ]]; then
+        # Percent-decoded, as libpq decodes the URL: %40 is @.
+        password=${BASH_REMATCH[3]//\\/\\\\}
+        printf -v PGPASSWORD '%b' "${password//%/\\x}"
+        export PGPASSWORD
+        DATABASE_URL="${BASH_REMATCH[1]}@${BASH_REMATCH[4]}"
     fi
 }
 
