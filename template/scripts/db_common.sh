@@ -43,20 +43,22 @@ die() {
 # does not show: no command line below carries it, and the processes these
 # scripts start (restore_db.sh, manage.py) inherit both.
 require_database_url() {
-    local url="${DATABASE_URL:-}" password
-    local with_password='^(postgres(ql)?://[^:@/]*):([^@]*)@(.*)$'
+    local url="${DATABASE_URL:-}" scheme rest credentials password
     if [[ -z "$url" ]]; then
         die "DATABASE_URL is not set; set it to the PostgreSQL database's URL, such as postgres://user@127.0.0.1:5432/name."
     fi
     if [[ ! "$url" =~ ^postgres(ql)?:// ]]; then
         die "DATABASE_URL must be a postgres:// or postgresql:// URL; these scripts back up PostgreSQL only."
     fi
-    if [[ "$url" =~ $with_password ]]; then
+    scheme=${url%%://*} rest=${url#*://}
+    credentials=${rest%%@*}
+    if [[ "$rest" == *@* && "$credentials" == *:* && "$credentials" != */* ]]; then
         # Percent-decoded, as libpq decodes the URL: %40 is @.
-        password=${BASH_REMATCH[3]//\\/\\\\}
+        password=${credentials#*:}
+        password=${password//\\/\\\\}
         printf -v PGPASSWORD '%b' "${password//%/\\x}"
         export PGPASSWORD
-        DATABASE_URL="${BASH_REMATCH[1]}@${BASH_REMATCH[4]}"
+        DATABASE_URL="$scheme://${credentials%%:*}@${rest#*@}"
     fi
 }
 
