@@ -264,16 +264,24 @@ def test_backup_verify_fails_when_the_row_counts_differ(
     assert "row counts differ" in result.stdout
 
 
+def restored_copy(
+    project: Path, source: tuple[str, Path], new_database: Callable[[], str]
+) -> str:
+    """A new database holding the source's backup, restored by `make restore`."""
+    _, backups = source
+    copy = new_database()
+    dump = next(backups.glob("*.dump"))
+    make(project, production_env(copy), "restore", f"BACKUP={dump}")
+    return copy
+
+
 def test_backup_verify_fails_when_a_migration_is_missing(
     project: Path,
     source: tuple[str, Path],
     new_database: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    database, backups = source
-    behind = new_database()
-    dump = next(backups.glob("*.dump"))
-    make(project, production_env(behind), "restore", f"BACKUP={dump}")
+    behind = restored_copy(project, source, new_database)
     psql(behind, "DELETE FROM django_migrations WHERE app = 'sessions'")
     env = production_env(behind, BACKUP_DIR=str(tmp_path))
     make(project, env, "backup")
@@ -290,10 +298,7 @@ def test_a_failed_forced_restore_leaves_the_target_as_it_was(
     new_database: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    database, backups = source
-    target = new_database()
-    dump = next(backups.glob("*.dump"))
-    make(project, production_env(target), "restore", f"BACKUP={dump}")
+    target = restored_copy(project, source, new_database)
     psql(
         target,
         "DELETE FROM django_admin_log; DELETE FROM users_user_groups;"
@@ -304,7 +309,7 @@ def test_a_failed_forced_restore_leaves_the_target_as_it_was(
 
     # Cut inside the last table's data: pg_restore fails only after it has
     # dropped, recreated and filled the other tables.
-    damaged = copy_backup(backups, tmp_path / "damaged")
+    damaged = copy_backup(source[1], tmp_path / "damaged")
     damaged.write_bytes(damaged.read_bytes()[:-32])
     rewrite_checksums(damaged)
     result = make(
