@@ -227,7 +227,10 @@ def test_production_serves_health_under_gunicorn(
 def test_one_json_access_line_per_request_with_its_request_id(
     project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
-    env = production_env(postgres_database)
+    # One worker: each worker process buffers its own stdout, so with two the
+    # lines reach the file in the order the buffers are flushed, not the order
+    # of the requests.
+    env = production_env(postgres_database, WEB_CONCURRENCY="1")
     with gunicorn(project, env, tmp_path) as base:
         ids = [get(f"{base}/health/live/")[1]["X-Request-ID"] for _ in range(5)]
         sent = get(f"{base}/health/live/", headers={"X-Request-ID": "from-nginx-42"})
