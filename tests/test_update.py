@@ -90,21 +90,33 @@ USER_README_LINE = (
     "admin on\n<http://127.0.0.1:8000/admin/notes/>. Copy `.env.example` to\n"
 )
 
+# A row of config/env.py's table: the settings default that v2 changes.
+CONNECT_TIMEOUT_ROW = (
+    '        name="DATABASE_CONNECT_TIMEOUT",\n'
+    '        parser="int",\n'
+    '        meaning="Seconds allowed to open a PostgreSQL connection.",\n'
+    "        default=3,\n"
+    '        shown_default="`3`",\n'
+    '        example="3",\n'
+)
+CONNECT_TIMEOUT_ROW_V2 = CONNECT_TIMEOUT_ROW.replace("3", "5")
+
 # v2, as paths of the template repository.
 RELEASE = [
     # A settings default, with its documentation and its test.
-    Edit(
-        "template/config/env.py.jinja",
-        'env.int("DATABASE_CONNECT_TIMEOUT", 3,',
-        'env.int("DATABASE_CONNECT_TIMEOUT", 5,',
-    ),
+    Edit("template/config/env.py.jinja", CONNECT_TIMEOUT_ROW, CONNECT_TIMEOUT_ROW_V2),
     Edit(
         "template/.env.example.jinja",
         "Default: 3\nDATABASE_CONNECT_TIMEOUT=3\n",
         "Default: 5\nDATABASE_CONNECT_TIMEOUT=5\n",
     ),
     Edit(
-        "template/tests/test_env.py.jinja",
+        "template/docs/architecture/environment.md.jinja",
+        "| `DATABASE_CONNECT_TIMEOUT` | no | `3` |",
+        "| `DATABASE_CONNECT_TIMEOUT` | no | `5` |",
+    ),
+    Edit(
+        "template/tests/test_env.py",
         'options["connect_timeout"] == 3\n',
         'options["connect_timeout"] == 5\n',
     ),
@@ -452,10 +464,7 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
     # The release's changes arrived, including into files the user edited.
     settings = (project / "config/settings/base.py").read_text()
     assert "timedelta(minutes=30)" in settings and f'"{SLUG}.notes"' in settings
-    assert (
-        'env.int("DATABASE_CONNECT_TIMEOUT", 5,'
-        in (project / "config/env.py").read_text()
-    )
+    assert CONNECT_TIMEOUT_ROW_V2 in (project / "config/env.py").read_text()
     makefile = (project / "Makefile").read_text()
     assert "\t$(NOX) -s docs\n" in makefile and "--failed-first" in makefile
     assert (project / NEW_FILE).read_text() == NEW_FILE_RENDERED

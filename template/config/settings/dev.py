@@ -9,14 +9,14 @@ from .base import *  # noqa: F401,F403
 ENV = load("dev")
 
 DEBUG = True
-SECRET_KEY = ENV.secret_key
-ALLOWED_HOSTS = ENV.allowed_hosts
-CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
-ADMIN_URL = ENV.admin_url
+SECRET_KEY = ENV["DJANGO_SECRET_KEY"]
+ALLOWED_HOSTS = ENV["DJANGO_ALLOWED_HOSTS"]
+CSRF_TRUSTED_ORIGINS = ENV["DJANGO_CSRF_TRUSTED_ORIGINS"]
+ADMIN_URL = ENV["DJANGO_ADMIN_URL"]
 
 DATABASES = {"default": database(ENV, pooled=False)}
 CACHES = caches(ENV)
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
-LOGGING = logging_config(ENV.log_level, json=False)
+LOGGING = logging_config(ENV["DJANGO_LOG_LEVEL"], json=False)

@@ -8,8 +8,8 @@ from .base import *  # noqa: F401,F403
 ENV = load("test")
 
 DEBUG = False
-SECRET_KEY = ENV.secret_key
-ALLOWED_HOSTS = ["testserver", *ENV.allowed_hosts]
+SECRET_KEY = ENV["DJANGO_SECRET_KEY"]
+ALLOWED_HOSTS = ["testserver", *ENV["DJANGO_ALLOWED_HOSTS"]]
 
 DATABASES = {"default": database(ENV, pooled=False)}
 CACHES = caches(ENV)
