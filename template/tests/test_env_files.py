@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from config.env import VARIABLES, docs, example, main
+from config.env import VARIABLES, docs, example, main, sample
 from tests.test_docs import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +24,9 @@ def test_the_command_prints_either_text(capsys: pytest.CaptureFixture[str]) -> N
     assert capsys.readouterr().out == example()
     assert main(["docs"]) == 0
     assert capsys.readouterr().out == docs()
+    assert main(["sample"]) == 0
+    assert capsys.readouterr().out == sample()
+    assert "DJANGO_SECRET_KEY=sample-only-" in sample()
     assert main(["everything"]) == 2
 
 

@@ -1,8 +1,8 @@
 """Local development: debug on, SQLite and local memory unless .env says otherwise."""
 
-from config.backends import caches, database
 from config.env import load
 from config.logging import logging_config
+from config.services import caches, database
 
 from .base import *  # noqa: F401,F403
 

@@ -1,7 +1,7 @@
 """Tests: fast hashing, in-memory email; SQLite unless DATABASE_URL is set (CI)."""
 
-from config.backends import caches, database
 from config.env import load
+from config.services import caches, database
 
 from .base import *  # noqa: F401,F403
 

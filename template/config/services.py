@@ -1,4 +1,4 @@
-"""Build Django's DATABASES and CACHES entries from the parsed environment.
+"""The database and the cache: DATABASES and CACHES, from the parsed environment.
 
 The settings modules share these builders so that the pool, timeout and
 graceful-failure options are defined once.
