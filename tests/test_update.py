@@ -79,15 +79,15 @@ class Edit:
 # The line that both the release and the user rewrite.
 README_LINE = (
     "The site answers on <http://127.0.0.1:8000/health/live/>. "
-    "Copy `.env.example` to\n"
+    "In a second terminal,\n"
 )
 RELEASE_README_LINE = (
     "The site answers on <http://localhost:8000/health/live/>. "
-    "Copy `.env.example` to\n"
+    "In a second terminal,\n"
 )
 USER_README_LINE = (
     "The site answers on <http://127.0.0.1:8000/health/live/>, and the notes "
-    "admin on\n<http://127.0.0.1:8000/admin/notes/>. Copy `.env.example` to\n"
+    "admin on\n<http://127.0.0.1:8000/admin/notes/>. In a second terminal,\n"
 )
 
 # v2, as paths of the template repository.
@@ -123,13 +123,14 @@ RELEASE = [
     Edit(
         "template/Makefile.jinja",
         "backup restore backup-verify\n",
-        "backup restore backup-verify docs\n",
+        "backup restore backup-verify outdated\n",
     ),
     Edit(
         "template/Makefile.jinja",
         "check-all: ## Every gate, exactly as CI runs them\n\t$(NOX)\n",
         "check-all: ## Every gate, exactly as CI runs them\n\t$(NOX)\n\n"
-        "docs: ## Build the documentation strictly\n\t$(NOX) -s docs\n",
+        "outdated: ## List the direct dependencies that have newer releases\n"
+        "\tuv tree --outdated --depth 1\n",
     ),
     # A page the user deletes: it must stay deleted.
     Edit(
@@ -457,7 +458,8 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
         in (project / "config/env.py").read_text()
     )
     makefile = (project / "Makefile").read_text()
-    assert "\t$(NOX) -s docs\n" in makefile and "--failed-first" in makefile
+    assert "\tuv tree --outdated --depth 1\n" in makefile
+    assert "--failed-first" in makefile
     assert (project / NEW_FILE).read_text() == NEW_FILE_RENDERED
     assert f"{BUMPED}=={VERSIONS[BUMPED]}" in (project / "pyproject.toml").read_text()
     hooks_config = (project / ".pre-commit-config.yaml").read_text()
