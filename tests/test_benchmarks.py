@@ -18,7 +18,7 @@ FIGURE = r"\s+[\d.]+"
 
 
 def smoke(script: str) -> str:
-    """What `benchmarks/<script> --smoke` prints; the test fails if it exits non-zero."""
+    """The output of `benchmarks/<script> --smoke`, which must exit 0."""
     return run([sys.executable, ROOT / "benchmarks" / script, "--smoke"], ROOT).stdout
 
 
