@@ -20,3 +20,6 @@ CACHES = caches(ENV)
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 LOGGING = logging_config(ENV["DJANGO_LOG_LEVEL"], json=False)
+# django-axes announces itself at INFO on every start, so on every manage.py
+# command here; production's JSON logs keep the line.
+LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
