@@ -255,7 +255,7 @@ OPTION_FILES = {
     "use_sentry": ["config/sentry.py", "tests/test_sentry.py"],
     "use_docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
     "use_celery": [
-        "config/celery.py",
+        "config/celery/app.py",
         "my_project/core/tasks.py",
         "tests/test_celery.py",
     ],

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from config.logging import REQUEST_ID_META, request_id
+from config.request_id import REQUEST_ID_META, request_id
 
 HEADER = "X-Request-ID"
 # Ids taken from the proxy are logged, so only accept a short, safe alphabet.
