@@ -1,0 +1,130 @@
+"""Runtime tier: gunicorn starts the way the Dockerfile, Compose and systemd
+start it, and a bad environment stops it with one error, never a crash loop
+of tracebacks."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import (
+    CLEAN_ENV,
+    free_port,
+    generate,
+    install,
+    production_env,
+    run,
+)
+
+pytestmark = pytest.mark.runtime
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = generate(tmp_path_factory.mktemp("serve"))
+    install(project)
+    return project
+
+
+def entry_points(project: Path) -> dict[str, list[str]]:
+    """The web server's command as each way of running it writes it, without
+    the interpreter's location and the listen address."""
+    dockerfile = (project / "Dockerfile").read_text()
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    production = (project / "docs/setup/production.md").read_text()
+    commands = {
+        "Dockerfile": json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.M)[1]),
+        "compose.yaml": compose["services"]["web"]["command"],
+        "systemd": shlex.split(re.search(r"^ExecStart=(.*)$", production, re.M)[1]),
+    }
+    for command in commands.values():
+        command[0] = Path(command[0]).name
+        if "--bind" in command:
+            at = command.index("--bind")
+            del command[at : at + 2]
+    return commands
+
+
+def test_every_entry_point_checks_the_environment_before_gunicorn(
+    project: Path,
+) -> None:
+    expected = ["python", "-m", "config.serve", "--config", "gunicorn.conf.py"]
+    assert entry_points(project) == dict.fromkeys(entry_points(project), expected)
+
+
+def start(project: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    command = entry_points(project)["Dockerfile"]
+    process = subprocess.Popen(
+        [project / ".venv/bin/python", *command[1:], "--bind", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**CLEAN_ENV, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def test_an_empty_web_concurrency_as_in_the_example_file_means_the_default(
+    project: Path, postgres_database: str
+) -> None:
+    example = (project / ".env.example").read_text()
+    assert "\nWEB_CONCURRENCY=\n" in example
+    env = production_env(postgres_database, WEB_CONCURRENCY="")
+    process, base = start(project, env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.communicate()[1]
+            try:
+                with urllib.request.urlopen(f"{base}/health/live/", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.3)
+        expected = run(
+            [project / ".venv/bin/python", "-c",
+             "from config.env import web_concurrency; print(web_concurrency())"],
+            cwd=project,
+            env={"WEB_CONCURRENCY": ""},
+        ).stdout.strip()  # fmt: skip
+        workers = run(["pgrep", "-P", str(process.pid)], cwd=project, check=False)
+        assert len(workers.stdout.split()) == int(expected)
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ({"WEB_CONCURRENCY": "lots-of-workers"}, ["WEB_CONCURRENCY"]),
+        (
+            {"WEB_CONCURRENCY": "0", "DJANGO_ALLOWED_HOSTS": ""},
+            ["WEB_CONCURRENCY", "DJANGO_ALLOWED_HOSTS"],
+        ),
+    ],
+    ids=["word", "two-bad-variables"],
+)
+def test_a_bad_environment_stops_the_server_with_one_error(
+    project: Path, postgres_database: str, bad: dict[str, str], named: list[str]
+) -> None:
+    process, _ = start(project, production_env(postgres_database, **bad))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr
+    assert stderr.startswith("Configuration error: "), stderr
+    assert "Traceback" not in stderr
+    for name in named:
+        assert f"  - {name}: " in stderr
+    for value in bad.values():
+        if len(value) > 3:
+            assert value not in stderr
