@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import socket
 import subprocess
 import time
 import urllib.request
@@ -20,6 +21,7 @@ from conftest import (
     generate,
     install,
     production_env,
+    require,
     run,
 )
 
@@ -128,3 +130,53 @@ def test_a_bad_environment_stops_the_server_with_one_error(
     for value in bad.values():
         if len(value) > 3:
             assert value not in stderr
+
+
+def test_a_restart_behind_a_held_socket_loses_no_request(
+    project: Path, postgres_database: str, tmp_path: Path
+) -> None:
+    """As under systemd's socket unit (docs/setup/production.md): the socket
+    outlives gunicorn, so a deploy's restart makes requests wait, not fail."""
+    wrk = require("wrk")
+    listener = socket.create_server(("127.0.0.1", 0), backlog=2048)
+    port = listener.getsockname()[1]
+    held = listener.fileno()
+    env = {**CLEAN_ENV, **production_env(postgres_database)}
+    command = [*entry_points(project)["systemd"][1:], "--access-logfile", "/dev/null"]
+    log = tmp_path / "gunicorn.log"
+
+    def launch() -> subprocess.Popen[bytes]:
+        """Start gunicorn on the held socket, passed the way systemd passes it."""
+        python = project / ".venv/bin/python"
+        script = f'exec 3<&{held}; LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"'
+        with log.open("ab") as output:
+            return subprocess.Popen(
+                ["bash", "-c", script, "bash", python, *command],
+                cwd=project,
+                env=env,
+                pass_fds=(held,),
+                stdout=output,
+                stderr=output,
+            )
+
+    with listener:
+        server = launch()
+        try:
+            load = subprocess.Popen(
+                [wrk, "--threads", "1", "--connections", "50", "--duration", "8s",
+                 "--timeout", "10s", "--header", "X-Forwarded-Proto: https",
+                 f"http://127.0.0.1:{port}/health/live/"],
+                stdout=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+            time.sleep(3)
+            server.terminate()
+            assert server.wait(timeout=60) == 0, log.read_text()
+            server = launch()
+            report = load.communicate(timeout=60)[0]
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    served = int(re.search(r"(\d+) requests in", report)[1])
+    assert served > 100, report
+    assert "Socket errors" not in report and "Non-2xx" not in report, report
