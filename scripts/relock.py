@@ -15,7 +15,7 @@ dependency to its newest release).
    whole, the root project's block and the header line by line.
 
 The template then renders, for each combination, byte for byte the lock that
-uv wrote for it (tests/test_fast.py checks this with `uv lock --check`).
+uv wrote for it (tests/fast/test_lock.py checks this with `uv lock --check`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ PLACEHOLDER_NAME = 'name = "keel-lock-placeholder"'
 NAME_TEMPLATE = 'name = "{{ project_slug | replace("_", "-") }}"'
 
 # The questions that add or remove dependencies in template/pyproject.toml.jinja
-# (tests/test_fast.py checks that this names every one of them), each with the
+# (tests/fast/test_lock.py checks that this names every one of them), each with the
 # answer that adds dependencies and the one that does not.
 DEPENDENCY_OPTIONS: dict[str, tuple[str, str]] = {
     "use_sentry": ("true", "false"),

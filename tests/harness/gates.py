@@ -1,0 +1,21 @@
+"""A generated project's own gates, run as its user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+
+NOX = ["uv", "run", "--frozen", "nox"]
+PRE_COMMIT = ["uv", "run", "--frozen", "pre-commit"]
+# What plain `nox` runs in a generated project: every gate but format.
+DEFAULT_GATES = ("lint", "typing", "security", "audit", "tests", "deploy_check",
+                 "migrations", "docs")  # fmt: skip
+
+
+def assert_succeeded(
+    gates: subprocess.CompletedProcess[str], sessions: tuple[str, ...] | list[str]
+) -> str:
+    """Check nox's closing summary names each session a success; return it."""
+    summary = gates.stderr[gates.stderr.rfind("Ran ") :]
+    for session in sessions:
+        assert f"* {session}: success" in summary, summary
+    return summary
