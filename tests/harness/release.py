@@ -1,26 +1,9 @@
-"""The two releases of the update tier, and the user's edits between them.
+"""The update tier's scenario: the two releases, and the user's edits between them.
 
-The template is cloned into a temporary git repository and released twice:
-
-- `v1` is the committed template, except that one pinned tool,
-  pre-commit-hooks, is one release older (and re-locked), so that `v2` can
-  bump it the way a real release does;
-- `v2` changes a settings default (with its `.env.example` line and its test),
-  a settings value, the Makefile, a page the user deletes and the README line
-  the user rewrites too; it adds a file; and it bumps pre-commit-hooks, re-locked
-  with the template's own `lock` session, exactly as a maintainer does.
-
-A project generated from `v1` is edited the way a user would, then updated to
-`v2`. Its tree must then be a fresh `v2` render with the user's edits on top,
-byte for byte, except for the line both rewrote, which carries inline conflict
-markers, and `uv.lock`, which the user re-locks (docs/updating.md). Once the
-user has resolved both, pre-commit lets the commit through and every gate passes.
-
-The other tests: an unedited project becomes exactly the `v2` render; a dirty
-work tree, or a Copier that would hide a conflict in a `*.rej` file, is refused
-and nothing changes; `copier recopy` recovers a pristine render; switching an
-option off on update gives exactly a fresh render with it off, with a lock
-that needs no re-locking, and switching it back on restores the release."""
+tests/update/test_release.py's docstring tells the story; this module holds its
+data: what v2 changes in the template, and what the user changes in a project
+generated from v1.
+"""
 
 from __future__ import annotations
 
