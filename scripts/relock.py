@@ -28,20 +28,19 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from copier_options import dependency_switches
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCK_TEMPLATE = ROOT / "template" / "uv.lock.jinja"
 PLACEHOLDER = "keel_lock_placeholder"
 PLACEHOLDER_NAME = 'name = "keel-lock-placeholder"'
 NAME_TEMPLATE = 'name = "{{ project_slug | replace("_", "-") }}"'
 
-# The questions that add or remove dependencies in template/pyproject.toml.jinja
-# (tests/fast/test_lock.py checks that this names every one of them), each with the
-# answer that adds dependencies and the one that does not.
+# The options that add or remove dependencies in template/pyproject.toml.jinja,
+# read from copier.yml (scripts/copier_options.py), each with the answer that
+# adds dependencies and the one that does not.
 DEPENDENCY_OPTIONS: dict[str, tuple[str, str]] = {
-    "use_sentry": ("true", "false"),
-    "use_celery": ("true", "false"),
-    "api": ("drf", "none"),
-    "email": ("anymail", "smtp"),
+    name: (switch.on, switch.off) for name, switch in dependency_switches().items()
 }
 
 Combination = frozenset[str]

@@ -4,6 +4,7 @@ and the nox session keeps them whatever arguments it is given."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 import sys
 import tomllib
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.commands import ROOT, run
+from harness.pairwise import all_pairs, every_pair, pairs
 from harness.tiers import TESTS, TIERS, mark_tier, tier_of
 
 
@@ -149,3 +151,27 @@ def test_the_tests_session_keeps_loadgroup(
     session = RecordingSession(posargs)
     template_noxfile(monkeypatch).tests(session)
     assert session.commands == [("pytest", *pytest_args)]
+
+
+FACTORS = {"a": ["0", "1"], "b": ["x", "y", "z"], "c": ["p", "q"], "d": ["m", "n"]}
+
+
+def test_all_pairs_holds_every_pair_in_few_rows() -> None:
+    rows = all_pairs(FACTORS, [])
+    assert every_pair(FACTORS) <= set().union(*(pairs(row, FACTORS) for row in rows))
+    assert all(set(row) == set(FACTORS) for row in rows)
+    # The full product has 24 rows; three answers of b need at least 6.
+    assert 6 <= len(rows) <= 8, rows
+    assert rows == all_pairs(FACTORS, []), "the matrix changed between runs"
+
+
+def test_all_pairs_adds_only_what_the_seeds_lack() -> None:
+    full = [
+        dict(zip(FACTORS, answers)) for answers in itertools.product(*FACTORS.values())
+    ]
+    assert all_pairs(FACTORS, full) == []
+    seeds = full[:3]
+    rows = all_pairs(FACTORS, seeds)
+    held = set().union(*(pairs(row, FACTORS) for row in seeds + rows))
+    assert held == every_pair(FACTORS)
+    assert not any(row in seeds for row in rows)

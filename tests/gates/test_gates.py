@@ -11,7 +11,8 @@ import yaml
 from harness.commands import require, run
 from harness.gates import DEFAULT_GATES, NOX, PRE_COMMIT, assert_succeeded
 from harness.git import git_commit_all
-from harness.options import ALL_OFF, ALL_ON, OPTIONS, default_answer, options
+from harness.options import ALL_OFF, ALL_ON, OPTIONS, default_answer, value_choices
+from harness.pairwise import all_pairs
 from harness.render import CUSTOM_ANSWERS, generate, install
 
 # Eighty untested functions: enough to pull coverage under the 90% gate.
@@ -36,39 +37,45 @@ def test_generated_project_passes_every_gate(
     assert status == "", f"the gates or hooks changed files:\n{status}"
 
 
-# With the defaults (every option on but email, which defaults to smtp; Python
-# 3.13), which the test above runs, these rows hold every pair of values of any
-# two of the questions: a covering array of strength 2 for six two-valued
-# questions. Six rows is the least any such array has; these seven keep
-# everything off and everything on among them, which six cannot.
-# test_the_options_matrix_is_pairwise checks the coverage.
-DEFAULTS = {
-    **{name: default_answer(name) for name in OPTIONS},
-    "python_version": "3.13",
+# The questions the matrix varies: every option, and every other question with
+# choices (python_version), all read from copier.yml. The defaults are the row
+# the test above runs; everything off and everything on (with the other
+# choices off their defaults) are rows too; harness/pairwise.py adds the rows
+# that hold the pairs still missing. test_the_options_matrix_is_pairwise checks
+# the coverage.
+FACTORS = {
+    **{name: [option.off, option.on] for name, option in OPTIONS.items()},
+    **value_choices(),
 }
+DEFAULTS = {name: default_answer(name) for name in FACTORS}
+OTHER_CHOICES = {
+    name: next(c for c in choices if c != DEFAULTS[name])
+    for name, choices in value_choices().items()
+}
+SEEDS = [{**DEFAULTS, **ALL_OFF}, {**DEFAULTS, **ALL_ON, **OTHER_CHOICES}]
+
+
+def row_id(row: dict[str, str]) -> str:
+    """The options that are on (or all-off), then each choice off its default."""
+    on = [
+        name.removeprefix("use_") for name in OPTIONS if row[name] == OPTIONS[name].on
+    ]
+    changed = [row[name] for name in value_choices() if row[name] != DEFAULTS[name]]
+    return "-".join(["+".join(on) or "all-off", *changed])
+
+
 PAIRWISE = {
-    "all-off": {**ALL_OFF, "python_version": "3.13"},
-    "all-on-py312": {**ALL_ON, "python_version": "3.12"},
-    "api-only-py312": {**options("api"), "python_version": "3.12"},
-    "celery-only-py312": {**options("use_celery"), "python_version": "3.12"},
-    "docker-anymail-py312": {
-        **options("use_docker", "email"),
-        "python_version": "3.12",
-    },
-    "sentry-anymail": {**options("use_sentry", "email"), "python_version": "3.13"},
+    row_id(row): row for row in [*SEEDS, *all_pairs(FACTORS, [DEFAULTS, *SEEDS])]
 }
 MATRIX_GATES = ["lint", "typing", "tests", "deploy_check", "migrations", "docs"]
 
 
 def test_the_options_matrix_is_pairwise() -> None:
     rows = [DEFAULTS, *PAIRWISE.values()]
-    questions = [*OPTIONS, "python_version"]
-    values = {
-        "python_version": {"3.12", "3.13"},
-        **{name: {option.on, option.off} for name, option in OPTIONS.items()},
-    }
-    for first, second in itertools.combinations(questions, 2):
-        wanted = {(a, b) for a in values[first] for b in values[second]}
+    assert len(PAIRWISE) == len(SEEDS) + len(all_pairs(FACTORS, [DEFAULTS, *SEEDS]))
+    assert {**DEFAULTS, **ALL_OFF} != DEFAULTS, "nothing to switch off"
+    for first, second in itertools.combinations(FACTORS, 2):
+        wanted = {(a, b) for a in FACTORS[first] for b in FACTORS[second]}
         assert {(row[first], row[second]) for row in rows} == wanted, (first, second)
 
 

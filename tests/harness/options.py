@@ -1,12 +1,30 @@
-"""copier.yml's questions, and the options among them."""
+"""copier.yml's questions, and the options among them (scripts/copier_options.py
+says which questions are options, and their two answers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-import yaml
+import jinja2
 
-from harness.commands import ROOT
+from copier_options import ROOT, questions, switches
+
+TEMPLATE = ROOT / "template"
+SWITCHES = switches()
+# File names are rendered as Copier renders them: an unknown name renders empty.
+NAMES = jinja2.Environment(undefined=jinja2.ChainableUndefined)
+
+# The one fact about an option that copier.yml cannot hold: a word that only
+# its on answer puts into a project. tests/fast/test_options.py checks that
+# this names every option and nothing else.
+TRACES = {
+    "use_sentry": "sentry",
+    "use_docker": "docker",
+    "use_celery": "celery",
+    "api": "rest_framework",
+    "email": "anymail",
+}
 
 
 @dataclass(frozen=True)
@@ -24,11 +42,8 @@ class Option:
 
 
 OPTIONS = {
-    "use_sentry": Option("true", "false", "sentry"),
-    "use_docker": Option("true", "false", "docker"),
-    "use_celery": Option("true", "false", "celery"),
-    "api": Option("drf", "none", "rest_framework"),
-    "email": Option("anymail", "smtp", "anymail"),
+    name: Option(switch.on, switch.off, TRACES.get(name, ""))
+    for name, switch in SWITCHES.items()
 }
 
 
@@ -45,13 +60,43 @@ ALL_OFF = options()
 ALL_ON = options(*OPTIONS)
 
 
-def questions() -> dict[str, dict[str, object]]:
-    """copier.yml's questions (its last YAML document; the others are settings
-    and `!include`s, which yaml cannot read)."""
-    last = (ROOT / "copier.yml").read_text().split("\n---\n")[-1]
-    return dict(yaml.safe_load(last))
+def value_choices() -> dict[str, list[str]]:
+    """The questions with choices that are not options (python_version), and
+    their choices."""
+    return {
+        name: [str(choice) for choice in spec["choices"]]
+        for name, spec in questions().items()
+        if "choices" in spec and name not in OPTIONS
+    }
 
 
 def default_answer(name: str) -> str:
     """copier.yml's default for a question, spelled as on the command line."""
     return str(questions()[name]["default"]).lower()
+
+
+def rendered_name(relative: Path, answers: dict[str, str], slug: str) -> str | None:
+    """The path Copier writes a template file to; None when it writes none
+    (a part of the path renders empty)."""
+    context = {
+        "project_slug": slug,
+        **{name: SWITCHES[name].value(answer) for name, answer in answers.items()},
+    }
+    # Copier takes the suffix off before it renders the name.
+    names = [*relative.parts[:-1], relative.name.removesuffix(".jinja")]
+    parts = [NAMES.from_string(part).render(context) for part in names]
+    return "/".join(parts) if all(parts) else None
+
+
+def option_files(name: str, slug: str = "my_project") -> list[str]:
+    """The files that option ``name`` adds, read from the template's file names:
+    each exists with it on (every other option off) and not with it off."""
+    on, off = options(name), options()
+    found = []
+    for path in sorted(TEMPLATE.rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(TEMPLATE)
+            added = rendered_name(relative, on, slug)
+            if added and not rendered_name(relative, off, slug):
+                found.append(added)
+    return found
