@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import importlib.util
+import tomllib
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import jinja2
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from harness.commands import ROOT, run
 from harness.options import ALL_OFF, ALL_ON, OPTIONS, options
-from harness.render import generate
+from harness.render import generate, render_text
 
 
 def relock_script() -> ModuleType:
@@ -116,3 +122,82 @@ def test_the_lock_is_exact_for_every_option_combination(
     assert ('name = "sentry-sdk"' in lock) is (answers["use_sentry"] == "true")
     assert ('name = "djangorestframework"' in lock) is (answers["api"] == "drf")
     assert ('name = "django-anymail"' in lock) is (answers["email"] == "anymail")
+
+
+RELOCK = relock_script()
+Requirements = set[tuple[str, tuple[str, ...], str]]
+
+
+def declared(pyproject: dict[str, Any]) -> tuple[Requirements, dict[str, Requirements]]:
+    """pyproject's dependencies, and each dependency group with its includes."""
+    groups = pyproject["dependency-groups"]
+
+    def group(name: str) -> Requirements:
+        found: Requirements = set()
+        for entry in groups[name]:
+            if isinstance(entry, dict):
+                found |= group(entry["include-group"])
+            else:
+                found.add(requirement(entry))
+        return found
+
+    dependencies = {
+        requirement(entry) for entry in pyproject["project"]["dependencies"]
+    }
+    return dependencies, {name: group(name) for name in groups}
+
+
+def requirement(text: str) -> tuple[str, tuple[str, ...], str]:
+    parsed = Requirement(text)
+    return (
+        canonicalize_name(parsed.name),
+        tuple(sorted(parsed.extras)),
+        str(parsed.specifier),
+    )
+
+
+def locked(entry: dict[str, Any]) -> tuple[str, tuple[str, ...], str]:
+    return (
+        canonicalize_name(entry["name"]),
+        tuple(sorted(entry.get("extras", []))),
+        str(SpecifierSet(entry.get("specifier", ""))),
+    )
+
+
+@pytest.mark.parametrize(
+    "on", RELOCK.combinations(), ids=lambda on: "+".join(sorted(on)) or "none"
+)
+def test_the_lock_is_current_with_pyproject(on: frozenset[str]) -> None:
+    """For every combination that scripts/relock.py locks, the lock records
+    exactly the requirements pyproject.toml declares, and locks a version of
+    each that meets them. Cheap: both files rendered by jinja2, no uv run."""
+    answers = RELOCK.answers(on)
+    pyproject = tomllib.loads(render_text("pyproject.toml.jinja", answers))
+    lock = tomllib.loads(render_text("uv.lock.jinja", answers))
+    dependencies, groups = declared(pyproject)
+
+    (root,) = [p for p in lock["package"] if p["source"] == {"virtual": "."}]
+    assert root["name"] == "my-project"
+    metadata = root["metadata"]
+    assert {locked(entry) for entry in metadata["requires-dist"]} == dependencies
+    assert {
+        name: {locked(entry) for entry in entries}
+        for name, entries in metadata["requires-dev"].items()
+    } == groups
+
+    versions: dict[str, set[Version]] = {}
+    for package in lock["package"]:
+        versions.setdefault(package["name"], set()).add(Version(package["version"]))
+    for name, _, specifier in dependencies.union(*groups.values()):
+        assert name in versions, f"{name} is not locked"
+        assert any(v in SpecifierSet(specifier) for v in versions[name]), name
+
+
+def test_the_lock_template_says_how_it_is_made() -> None:
+    text = (ROOT / "template" / "uv.lock.jinja").read_text()
+    assert text.startswith(RELOCK.HEADER)
+    assert "`uv run noxfile.py -s lock`" in RELOCK.HEADER
+    rendered = jinja2.Environment(keep_trailing_newline=True).from_string(
+        RELOCK.HEADER + "version = 1\n"
+    )
+    assert rendered.render() == "version = 1\n"

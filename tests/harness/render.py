@@ -6,10 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from harness.commands import ROOT, run
-from harness.options import ALL_OFF
+from harness.options import ALL_OFF, SWITCHES, questions
 
 TEMPLATE = ROOT / "template"
 COPIER = [sys.executable, "-m", "copier"]
@@ -63,3 +64,22 @@ def install(project: Path) -> None:
 
 def rendered_files(project: Path) -> list[Path]:
     return [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
+
+
+def render_text(
+    relative: str, answers: dict[str, str], slug: str = "my_project"
+) -> str:
+    """One template file rendered by jinja2 alone, for these option answers and
+    the other defaults: cheap, for files whose Jinja reads only answers and
+    versions (pyproject.toml, uv.lock)."""
+    context: dict[str, object] = {
+        name: spec["default"]
+        for name, spec in questions().items()
+        if "{" not in str(spec.get("default", ""))
+    }
+    context.update(project_slug=slug, versions=VERSIONS)
+    context.update({name: SWITCHES[name].value(a) for name, a in answers.items()})
+    environment = jinja2.Environment(
+        keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+    )
+    return environment.from_string((TEMPLATE / relative).read_text()).render(context)
