@@ -8,11 +8,22 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from harness.commands import free_port, require, run
 from harness.processes import gunicorn, manage
 from harness.services import postgres_database, production_env
 from harness.tls import self_signed_certificate
+
+
+class Site(NamedTuple):
+    """The generated site behind nginx: its ports, the CA file that trusts its
+    certificate, and the access log of this nginx (no other)."""
+
+    http_port: int
+    https_port: int
+    cafile: Path
+    access_log: Path
 
 
 def nginx_config(
@@ -65,8 +76,8 @@ def nginx_config(
 
 
 @contextmanager
-def behind_nginx(project: Path, work: Path) -> Iterator[tuple[int, int, Path]]:
-    """gunicorn behind nginx with TLS: yields (http port, https port, CA file)."""
+def behind_nginx(project: Path, work: Path) -> Iterator[Site]:
+    """gunicorn behind nginx with TLS, its files in ``work``."""
     nginx = require("nginx")
     with postgres_database() as database_url:
         env = production_env(database_url)
@@ -88,7 +99,12 @@ def behind_nginx(project: Path, work: Path) -> Iterator[tuple[int, int, Path]]:
                         break
                     except OSError:
                         time.sleep(0.1)
-                yield http_port, https_port, work / "fullchain.pem"
+                yield Site(
+                    http_port,
+                    https_port,
+                    work / "fullchain.pem",
+                    work / "site-access.log",
+                )
             finally:
                 process.terminate()
                 process.wait(timeout=10)

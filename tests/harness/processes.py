@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -105,3 +106,30 @@ def silent_port() -> Iterator[int]:
         listener.bind(("127.0.0.1", 0))
         listener.listen(64)
         yield int(listener.getsockname()[1])
+
+
+def tcp_inode(local_port: int, remote_port: int) -> int | None:
+    """The inode of the loopback TCP socket from local_port to remote_port."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
+        if (local, remote) == (local_port, remote_port):
+            return int(fields[9])
+    return None
+
+
+def serving_process(client: socket.socket) -> int:
+    """The pid of the process that holds the server's end of a connection: for
+    gunicorn, the worker that accepted it."""
+    inode = tcp_inode(client.getpeername()[1], client.getsockname()[1])
+    assert inode, "the server's end of the connection is not in /proc/net/tcp"
+    target = f"socket:[{inode}]"
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                descriptors = list((entry / "fd").iterdir())
+                if any(os.readlink(fd) == target for fd in descriptors):
+                    return int(entry.name)
+            except OSError:  # the process ended, or is not ours to read
+                continue
+    pytest.fail(f"no process holds {target}")
