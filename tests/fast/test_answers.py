@@ -30,7 +30,9 @@ from harness.render import copier_copy
         ({"domain_name": "d" * 50 + ".example.com"}, "at most 60 characters"),
         ({"time_zone": "Mars/Olympus_Mons"}, "is not an IANA time zone name"),
         ({"time_zone": "utc"}, "is not an IANA time zone name"),
-        ({"python_version": "3.11"}, "3.11"),
+        # Copier's own message, not the answer echoed back.
+        ({"python_version": "3.11"}, "Invalid choice for 'python_version'"),
+        ({"api": "graphql"}, "Invalid choice for 'api'"),
         ({"project_name": "  "}, "must not be empty"),
     ],
 )

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from harness.commands import require, run
-from harness.gates import DEFAULT_GATES, NOX, PRE_COMMIT, assert_succeeded
+from harness.gates import (
+    DEFAULT_GATES,
+    NOX,
+    PRE_COMMIT,
+    assert_succeeded,
+    failed,
+    hook_results,
+)
 from harness.git import git_commit_all
 from harness.options import ALL_OFF, ALL_ON, OPTIONS, default_answer, value_choices
 from harness.pairwise import all_pairs
@@ -163,21 +171,35 @@ def test_each_gate_fails_on_the_problem_it_guards(
     assert expected in output
 
 
+def hook_name(project: Path, hook_id: str) -> str:
+    """The name pre-commit prints for a hook, from the generated config."""
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    (name,) = [
+        hook["name"]
+        for repo in config["repos"]
+        for hook in repo["hooks"]
+        if hook["id"] == hook_id
+    ]
+    return str(name)
+
+
 @pytest.mark.xdist_group("broken-gates")
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "hook_id"),
     [
         (
             "conflicted.txt",
             "<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after\n",
+            "check-merge-conflict",
         ),
-        ("settings.py.rej", "@@ -1 +1 @@\n-a\n+b\n"),
+        ("settings.py.rej", "@@ -1 +1 @@\n-a\n+b\n", "refuse-rej-files"),
     ],
     ids=["conflict-markers", "rej-file"],
 )
 def test_pre_commit_refuses_update_leftovers(
-    project: Path, name: str, content: str
+    project: Path, name: str, content: str, hook_id: str
 ) -> None:
+    """The hook that guards against the leftover fails, and no other."""
     (project / name).write_text(content)
     run(["git", "add", "--force", name], cwd=project)  # *.rej is also git-ignored
     try:
@@ -186,7 +208,8 @@ def test_pre_commit_refuses_update_leftovers(
         run(["git", "rm", "--cached", "--quiet", name], cwd=project)
         (project / name).unlink()
     assert result.returncode != 0
-    assert "Failed" in result.stdout
+    hooks = hook_results(result.stdout)
+    assert failed(hooks) == {hook_name(project, hook_id)}, result.stdout
 
 
 # Docker artefacts: no Docker engine runs here, so they are checked statically.
@@ -207,7 +230,11 @@ def test_dockerfile_passes_hadolint(rendered: Path, tmp_path: Path) -> None:
     # The checker itself catches a root image with an unpinned base.
     bad = tmp_path / "Dockerfile"
     bad.write_text("FROM python:latest\nRUN apt-get install curl\n")
-    assert run([hadolint, bad], cwd=tmp_path, check=False).returncode != 0
+    result = run([hadolint, "--no-color", bad], cwd=tmp_path, check=False)
+    assert result.returncode != 0
+    # The rules for an unpinned base image and unpinned packages, by their ids.
+    found = set(re.findall(r"\bDL\d{4}\b", result.stdout))
+    assert {"DL3007", "DL3008"} <= found, result.stdout
 
 
 def test_compose_file_matches_the_compose_specification(
@@ -240,4 +267,7 @@ def test_compose_file_matches_the_compose_specification(
     broken = tmp_path / "compose.yaml"
     services["web"]["depends_on"]["redis"]["condition"] = "whenever"
     broken.write_text(yaml.safe_dump(compose))
-    assert run([checker, *schema, broken], cwd=tmp_path, check=False).returncode != 0
+    result = run([checker, *schema, broken], cwd=tmp_path, check=False)
+    assert result.returncode != 0
+    # The error is the condition the schema does not allow, not any error.
+    assert "'whenever' is not one of" in result.stdout, result.stdout

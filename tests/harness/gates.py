@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 NOX = ["uv", "run", "--frozen", "nox"]
@@ -19,3 +20,18 @@ def assert_succeeded(
     for session in sessions:
         assert f"* {session}: success" in summary, summary
     return summary
+
+
+# A pre-commit result line: "<hook name>....Passed" (or Failed, or Skipped).
+HOOK_RESULT = re.compile(r"^(?P<name>\S.*?)\.{3,}.*?(?P<status>Passed|Failed|Skipped)$")
+
+
+def hook_results(output: str) -> dict[str, str]:
+    """Each pre-commit hook's result in its output, by the hook's name."""
+    return {
+        m["name"]: m["status"] for m in map(HOOK_RESULT.match, output.splitlines()) if m
+    }
+
+
+def failed(hooks: dict[str, str]) -> set[str]:
+    return {name for name, status in hooks.items() if status == "Failed"}

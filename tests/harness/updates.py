@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 from harness.commands import run
-from harness.gates import DEFAULT_GATES, NOX, assert_succeeded
+from harness.gates import DEFAULT_GATES, NOX, assert_succeeded, hook_results
 from harness.git import IDENTITY, git_commit_all
 from harness.release import USER_DELETED, USER_EDITS, USER_FILES, Edit
 from harness.render import COPIER, copier_copy
@@ -23,10 +23,6 @@ CONFLICT = re.compile(
     r"=======\n(?P<theirs>(?:.*\n)*?)>>>>>>> after updating\n",
     re.MULTILINE,
 )
-
-
-# A pre-commit result line: "<hook name>....Passed" (or Failed, or Skipped).
-HOOK_RESULT = re.compile(r"^(?P<name>\S.*?)\.{3,}.*?(?P<status>Passed|Failed|Skipped)$")
 
 
 DIRTY = "Destination repository is dirty; cannot continue."
@@ -130,15 +126,9 @@ def commit(project: Path, message: str) -> tuple[int, dict[str, str]]:
         check=False,
     )
     output = result.stdout + result.stderr
-    hooks = {
-        m["name"]: m["status"] for m in map(HOOK_RESULT.match, output.splitlines()) if m
-    }
+    hooks = hook_results(output)
     assert hooks, f"no pre-commit hook ran:\n{output}"
     return result.returncode, hooks
-
-
-def failed(hooks: dict[str, str]) -> set[str]:
-    return {name for name, status in hooks.items() if status == "Failed"}
 
 
 def head(project: Path) -> str:

@@ -24,6 +24,7 @@ import pytest
 import yaml
 
 from harness.commands import run
+from harness.gates import failed
 from harness.release import (
     BUMPED,
     NEW_FILE,
@@ -45,7 +46,6 @@ from harness.updates import (
     assert_gates_pass,
     commit,
     expected_after_update,
-    failed,
     files,
     generate_from,
     head,
