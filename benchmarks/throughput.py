@@ -44,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' harness: one home for the production environment of a project.
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CLEAN_ENV, free_port, production_env  # noqa: E402
+from harness.commands import CLEAN_ENV, free_port  # noqa: E402
+from harness.services import production_env  # noqa: E402
 
 WORKERS = "2"
 LIVE, READY, ADMIN = "/health/live/", "/health/ready/", "/admin/login/"

@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 import sys
 
-import pytest
-from conftest import ROOT, require, run
-
-pytestmark = pytest.mark.runtime
+from harness.commands import ROOT, require, run
 
 FIGURE = r"\s+[\d.]+"
 
