@@ -84,9 +84,12 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
 
-    with tempfile.TemporaryDirectory() as tmp, installed_project(Path(tmp)) as (
-        project,
-        env,
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        installed_project(Path(tmp)) as (
+            project,
+            env,
+        ),
     ):
         (project / "before.conf.py").write_text(BEFORE)
         shipped = ["--config", "gunicorn.conf.py"]

@@ -10,22 +10,15 @@ import shlex
 import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import (
-    CLEAN_ENV,
-    free_port,
-    generate,
-    install,
-    production_env,
-    require,
-    run,
-)
 
-pytestmark = pytest.mark.runtime
+from harness.commands import CLEAN_ENV, free_port, require, run
+from harness.processes import wait_until_live
+from harness.render import generate, install
+from harness.services import production_env
 
 
 @pytest.fixture(scope="module")
@@ -61,38 +54,34 @@ def test_every_entry_point_checks_the_environment_before_gunicorn(
     assert entry_points(project) == dict.fromkeys(entry_points(project), expected)
 
 
-def start(project: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+def start(
+    project: Path, env: dict[str, str], log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the server as the Dockerfile's command does; its stderr to ``log``."""
     port = free_port()
     command = entry_points(project)["Dockerfile"]
-    process = subprocess.Popen(
-        [project / ".venv/bin/python", *command[1:], "--bind", f"127.0.0.1:{port}"],
-        cwd=project,
-        env={**CLEAN_ENV, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [project / ".venv/bin/python", *command[1:], "--bind", f"127.0.0.1:{port}"],
+            cwd=project,
+            env={**CLEAN_ENV, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     return process, f"http://127.0.0.1:{port}"
 
 
 def test_an_empty_web_concurrency_as_in_the_example_file_means_the_default(
-    project: Path, postgres_database: str
+    project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
     example = (project / ".env.example").read_text()
     assert "\nWEB_CONCURRENCY=\n" in example
-    env = production_env(postgres_database, WEB_CONCURRENCY="")
-    process, base = start(project, env)
+    log = tmp_path / "error.log"
+    process, base = start(
+        project, production_env(postgres_database, WEB_CONCURRENCY=""), log
+    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.communicate()[1]
-            try:
-                with urllib.request.urlopen(f"{base}/health/live/", timeout=2) as r:
-                    assert r.status == 200
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.3)
+        wait_until_live(base, process, log)
         expected = run(
             [project / ".venv/bin/python", "-c",
              "from config.env import web_concurrency; print(web_concurrency())"],
@@ -103,7 +92,7 @@ def test_an_empty_web_concurrency_as_in_the_example_file_means_the_default(
         assert len(workers.stdout.split()) == int(expected)
     finally:
         process.terminate()
-        process.communicate(timeout=60)
+        process.wait(timeout=60)
 
 
 @pytest.mark.parametrize(
@@ -118,11 +107,16 @@ def test_an_empty_web_concurrency_as_in_the_example_file_means_the_default(
     ids=["word", "two-bad-variables"],
 )
 def test_a_bad_environment_stops_the_server_with_one_error(
-    project: Path, postgres_database: str, bad: dict[str, str], named: list[str]
+    project: Path,
+    postgres_database: str,
+    tmp_path: Path,
+    bad: dict[str, str],
+    named: list[str],
 ) -> None:
-    process, _ = start(project, production_env(postgres_database, **bad))
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 1, stderr
+    log = tmp_path / "error.log"
+    process, _ = start(project, production_env(postgres_database, **bad), log)
+    assert process.wait(timeout=60) == 1
+    stderr = log.read_text()
     assert stderr.startswith("Configuration error: "), stderr
     assert "Traceback" not in stderr
     for name in named:
@@ -162,6 +156,7 @@ def test_a_restart_behind_a_held_socket_loses_no_request(
     with listener:
         server = launch()
         try:
+            wait_until_live(f"http://127.0.0.1:{port}", server, log)
             load = subprocess.Popen(
                 [wrk, "--threads", "1", "--connections", "50", "--duration", "8s",
                  "--timeout", "10s", "--header", "X-Forwarded-Proto: https",
