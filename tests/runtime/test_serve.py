@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from harness.commands import CLEAN_ENV, free_port, require, run
-from harness.processes import wait_until_live
+from harness.processes import wait_for, wait_until_live
 from harness.render import generate, install
 from harness.services import production_env
 
@@ -88,8 +88,14 @@ def test_an_empty_web_concurrency_as_in_the_example_file_means_the_default(
             cwd=project,
             env={"WEB_CONCURRENCY": ""},
         ).stdout.strip()  # fmt: skip
-        workers = run(["pgrep", "-P", str(process.pid)], cwd=project, check=False)
-        assert len(workers.stdout.split()) == int(expected)
+
+        def workers() -> int:
+            children = run(["pgrep", "-P", str(process.pid)], cwd=project, check=False)
+            return len(children.stdout.split())
+
+        wait_for(
+            f"{expected} workers", lambda: workers() == int(expected), process, log
+        )
     finally:
         process.terminate()
         process.wait(timeout=60)
