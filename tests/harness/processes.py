@@ -50,15 +50,16 @@ def started(
 
 @contextmanager
 def gunicorn(project: Path, env: dict[str, str], logs: Path) -> Iterator[str]:
-    """Start gunicorn with the generated gunicorn.conf.py; yield its base URL.
+    """Start gunicorn as the Dockerfile does (config.serve, with the generated
+    gunicorn.conf.py); yield its base URL.
 
     Its stdout (the access log) and stderr go to files in ``logs``.
     """
     logs.mkdir(parents=True, exist_ok=True)
     port = free_port()
     command: list[str | Path] = [
-        project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
-        "--bind", f"127.0.0.1:{port}",
+        project / ".venv/bin/python", "-m", "config.serve",
+        "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
     ]  # fmt: skip
     with started(
         command, project, env, logs / "access.log", logs / "error.log"
