@@ -20,15 +20,13 @@ a second: it proves the script still works, and its figures mean nothing.
 
 from __future__ import annotations
 
-import argparse
 import re
-import shutil
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from throughput import ROOT, gunicorn, installed_project, sh
+from throughput import ROOT, gunicorn, installed_project, load_options, sh
 
 CONNECTIONS = 300
 WORKERS = "4"
@@ -74,15 +72,7 @@ def load(url: str, seconds: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--smoke", action="store_true", help="one 1-second round")
-    options = parser.parse_args()
-    if options.smoke:
-        options.rounds, options.seconds = 1, 1
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed (apt-get install wrk)")
+    options = load_options(__doc__, rounds=2, seconds=20)
 
     with (
         tempfile.TemporaryDirectory() as tmp,

@@ -165,16 +165,22 @@ def wrk(url: str, seconds: int, headers: dict[str, str]) -> tuple[float, float]:
     return rps, p99
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=8)
+def load_options(doc: str, rounds: int, seconds: int) -> argparse.Namespace:
+    """The command line of a wrk benchmark: rounds, seconds a run, --smoke."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--seconds", type=int, default=seconds)
     parser.add_argument("--smoke", action="store_true", help="one 1-second round")
     options = parser.parse_args()
     if options.smoke:
         options.rounds, options.seconds = 1, 1
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
+    return options
+
+
+def main() -> None:
+    options = load_options(__doc__, rounds=3, seconds=8)
 
     with (
         tempfile.TemporaryDirectory() as tmp,
