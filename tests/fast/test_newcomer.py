@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import COPIER, ROOT, copier_copy, run
-from instructions import copier_message, message_commands, readme_blocks
 
-pytestmark = pytest.mark.fast
+from harness.commands import ROOT, run
+from harness.instructions import copier_message, message_commands, readme_blocks
+from harness.render import COPIER, copier_copy
 
 
 def hidden(name: str) -> list[str]:

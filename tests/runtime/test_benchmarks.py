@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 import sys
 
-import pytest
-from conftest import ROOT, require, run
-
-pytestmark = pytest.mark.runtime
+from harness.commands import ROOT, require, run
 
 FIGURE = r"\s+[\d.]+"
 
@@ -41,3 +38,14 @@ def test_the_gates_benchmark_runs() -> None:
             rf"^{step}\s+median{FIGURE} s\s+min{FIGURE} s\s+max{FIGURE} s", output, re.M
         ), output
     assert re.search(rf"^warm / cold{FIGURE}$", output, re.M), output
+
+
+def test_the_recycling_benchmark_runs() -> None:
+    require("wrk")
+    output = smoke("recycling.py")
+    for variant in ("shipped", "recycling off", "before"):
+        assert re.search(rf"^{variant}{FIGURE * 5}$", output, re.M), output
+    for label in ("shipped", "before"):
+        assert re.search(
+            rf"^{label} / recycling off{FIGURE}x throughput$", output, re.M
+        ), output

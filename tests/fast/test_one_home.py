@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATE
+
+from harness.render import TEMPLATE
 
 pytestmark = pytest.mark.fast
 
