@@ -20,9 +20,9 @@ threads = 4
 
 # The master imports Django once and forks ready workers from it, so a
 # recycled worker serves again in milliseconds instead of re-importing
-# everything. Nothing opens a socket at import: the database pool, Redis and
-# the error reporter connect in each worker on first use. A code change needs a restart
-# (SIGHUP only starts new workers from the same, already-imported code).
+# everything. Nothing opens a connection at import: each worker connects to
+# the database and Redis on first use. A code change needs a restart (SIGHUP
+# only starts new workers from the same, already-imported code).
 preload_app = True
 
 # Recycle each worker after 10,000 to 15,000 requests, which bounds slow

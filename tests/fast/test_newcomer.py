@@ -6,23 +6,18 @@ import keyword
 from pathlib import Path
 
 import pytest
-import yaml
 
 from harness.commands import ROOT, run
 from harness.instructions import copier_message, message_commands, readme_blocks
+from harness.options import hidden_names
 from harness.render import COPIER, copier_copy
-
-
-def hidden(name: str) -> list[str]:
-    documents = yaml.safe_load_all((ROOT / "includes" / "reserved.yml").read_text())
-    return list(next(iter(documents))[name]["default"])
 
 
 def test_the_keyword_list_is_pythons() -> None:
     """Every keyword a slug could spell is listed; the soft keywords, which
     import statements accept, are not."""
     spellable = {word for word in keyword.kwlist if word.islower()}
-    assert set(hidden("python_keywords")) == spellable
+    assert set(hidden_names("reserved", "python_keywords")) == spellable
     for soft in keyword.softkwlist:
         if soft.isidentifier() and soft.islower() and soft[0] != "_":
             compile(f"import {soft}.core", "<slug>", "exec")

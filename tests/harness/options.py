@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import yaml
 
 from copier_options import ROOT, questions, switches
 
@@ -45,6 +46,13 @@ OPTIONS = {
     name: Option(switch.on, switch.off, TRACES.get(name, ""))
     for name, switch in SWITCHES.items()
 }
+
+
+def hidden_names(include: str, name: str) -> list[str]:
+    """A hidden question's names from includes/<include>.yml: one string of
+    names, which the validators split."""
+    text = (ROOT / "includes" / f"{include}.yml").read_text()
+    return str(yaml.safe_load(text)[name]["default"]).split()
 
 
 def options(*on: str) -> dict[str, str]:

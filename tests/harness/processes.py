@@ -134,3 +134,24 @@ def serving_process(client: socket.socket) -> int:
             except OSError:  # the process ended, or is not ours to read
                 continue
     pytest.fail(f"no process holds {target}")
+
+
+@contextmanager
+def black_holed_port() -> Iterator[int]:
+    """A loopback port whose SYNs go unanswered, as behind a firewall that drops
+    them: a listener with a backlog of 0 that never accepts, its one queued
+    connection taken by a filler, so the kernel drops every later SYN."""
+    with socket.socket() as listener, socket.socket() as filler:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = int(listener.getsockname()[1])
+        filler.connect(("127.0.0.1", port))
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            try:
+                probe.connect(("127.0.0.1", port))
+            except TimeoutError:
+                pass
+            else:
+                pytest.fail("the full backlog still took a connection")
+        yield port

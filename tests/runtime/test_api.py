@@ -13,7 +13,7 @@ import pytest
 
 from harness.client import get
 from harness.processes import gunicorn, serving_process
-from harness.services import production_env
+from harness.services import DEAD_REDIS, production_env
 
 pytestmark = pytest.mark.xdist_group("runtime")
 
@@ -52,6 +52,18 @@ def test_the_api_throttles_each_client_address_behind_the_proxy(
         assert get(schema, headers={**https, "X-Real-IP": second})[0] == 200
 
 
+def answers(connection: http.client.HTTPConnection, path: str) -> bool:
+    """Whether a kept-alive connection still answers; closed if not."""
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+    except (http.client.HTTPException, OSError):
+        connection.close()
+        return False
+    return not response.will_close
+
+
 def test_the_api_throttle_is_shared_by_both_workers(
     all_on: Path, postgres_database: str, tmp_path: Path
 ) -> None:
@@ -71,6 +83,10 @@ def test_the_api_throttle_is_shared_by_both_workers(
             # The second worker may still be loading Django after the first
             # answered; and connections that wait in the listen backlog
             # together wake both workers, where one by one they may not.
+            for worker, connection in list(held.items()):
+                # gunicorn closes a connection idle for keepalive (5 s).
+                if not answers(connection, "/health/live/"):
+                    del held[worker]
             burst = [http.client.HTTPConnection(address, timeout=10) for _ in range(16)]
             for connection in burst:
                 connection.connect()
@@ -96,4 +112,28 @@ def test_the_api_throttle_is_shared_by_both_workers(
         for connection in held.values():
             connection.close()
     assert len(pids) == 2, "a connection moved to another worker"
+    assert statuses == [200] * limit + [429, 429], statuses
+
+
+def test_the_api_throttle_keeps_limiting_while_redis_is_down(
+    all_on: Path, postgres_database: str, tmp_path: Path
+) -> None:
+    """The cache ignores Redis errors; the throttle must not: with Redis
+    refusing, one worker still counts a client's requests and refuses the
+    one over the limit."""
+    project = all_on
+    limit = anonymous_api_limit(project)
+    headers = {"X-Forwarded-Proto": "https", "X-Real-IP": "198.18.0.9"}
+    env = production_env(postgres_database, REDIS_URL=DEAD_REDIS)
+    with gunicorn(project, env, tmp_path) as base:
+        connection = http.client.HTTPConnection(
+            base.removeprefix("http://"), timeout=10
+        )
+        statuses = []
+        for _ in range(limit + 2):
+            connection.request("GET", "/api/v1/schema/?format=json", headers=headers)
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        connection.close()
     assert statuses == [200] * limit + [429, 429], statuses

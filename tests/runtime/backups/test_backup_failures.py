@@ -10,6 +10,7 @@ import pytest
 
 from harness.backups import backup_env, backup_files, backup_verify
 from harness.commands import require, run
+from harness.processes import black_holed_port, silent_port
 
 pytestmark = pytest.mark.xdist_group("backups")
 
@@ -103,3 +104,30 @@ def test_the_password_never_reaches_a_command_line(
         arguments, password = line.rsplit(" PGPASSWORD=", 1)
         assert "S3cret" not in arguments, line
         assert password == "S3cret@pw", line
+
+
+@pytest.mark.parametrize("server", ["hung", "black-holed"])
+def test_backup_gives_up_on_a_server_that_never_answers(
+    project: Path, tmp_path: Path, server: str
+) -> None:
+    """A server that takes the connection and never answers, or a port that
+    drops every SYN: the backup stops after DATABASE_CONNECT_TIMEOUT, no
+    sooner (a refused port fails at once) and not much later."""
+    timeout = 3
+    hold = silent_port() if server == "hung" else black_holed_port()
+    with hold as port:
+        env = {
+            "BACKUP_DIR": str(tmp_path / "backups"),
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/app",
+            "DATABASE_CONNECT_TIMEOUT": str(timeout),
+        }
+        started = time.monotonic()
+        # Without the timeout, libpq would wait for ever: run() gives up at 60 s.
+        result = run(
+            ["scripts/backup_db.sh"], cwd=project, env=env, check=False, timeout=60
+        )
+        elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert "backup: error: cannot connect to the database" in result.stderr
+    assert timeout - 0.5 <= elapsed < timeout + 10, f"gave up after {elapsed:.1f}s"
+    assert backup_files(tmp_path / "backups") == []
