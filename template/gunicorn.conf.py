@@ -9,8 +9,8 @@ from config.env import web_concurrency
 
 wsgi_app = "config.wsgi:application"
 
-# JSON access and error logs; see config/logging.py.
-logger_class = "config.logging.GunicornLogger"
+# JSON access and error logs; see config/access_log.py.
+logger_class = "config.access_log.GunicornLogger"
 
 workers = web_concurrency()
 # Threads let a worker hold keep-alive connections from nginx and overlap

@@ -9,7 +9,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    from config.env import InvalidEnvironment
+    from config.variables import InvalidEnvironment
 
     try:
         execute_from_command_line(sys.argv)

@@ -11,7 +11,8 @@ import importlib
 import os
 import sys
 
-from config.env import InvalidEnvironment, web_concurrency
+from config.env import web_concurrency
+from config.variables import InvalidEnvironment
 
 
 def check_environment() -> None:

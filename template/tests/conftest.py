@@ -1,7 +1,13 @@
-from collections.abc import Iterator
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.core.cache import cache
+
+from config.env import VARIABLES, production_sample
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +16,33 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Unset every variable of config/env.py's table, and keep .env out."""
+    for variable in VARIABLES:
+        monkeypatch.delenv(variable.name, raising=False)
+    monkeypatch.setattr("config.env.DOTENV", tmp_path / ".env")
+
+
+@pytest.fixture
+def production(
+    monkeypatch: pytest.MonkeyPatch, clean_environment: None
+) -> dict[str, str]:
+    """Set the table's production sample; return it."""
+    sample = production_sample()
+    for name, value in sample.items():
+        monkeypatch.setenv(name, value)
+    return sample
+
+
+@pytest.fixture
+def reimport() -> Callable[[str], ModuleType]:
+    """Import a settings module again, under the environment as it is then."""
+
+    def again(name: str) -> ModuleType:
+        sys.modules.pop(name, None)
+        return importlib.import_module(name)
+
+    return again

@@ -70,10 +70,12 @@ def test_an_option_chooses_between_two_answers() -> None:
 
 
 def test_the_files_of_an_option_come_from_the_template_file_names() -> None:
-    assert "config/celery.py" in option_files("use_celery")
+    assert "config/celery/app.py" in option_files("use_celery")
     assert "shop/api/views.py" in option_files("api", "shop")
     assert "Dockerfile" in option_files("use_docker")
-    assert not {"config/celery.py", "Dockerfile"} & set(option_files("use_sentry"))
+    assert not {"config/celery/app.py", "Dockerfile"} & set(option_files("use_sentry"))
+    # Both email answers render config/mail.py: a variant, not an added file.
+    assert "config/mail.py" not in option_files("email")
 
 
 @pytest.mark.parametrize("option", OPTIONS)

@@ -94,7 +94,7 @@ def test_custom_answers_reach_the_files(tmp_path: Path) -> None:
         in (project / "config/settings/base.py").read_text()
     )
     assert '"harbour.users"' in (project / "config/settings/base.py").read_text()
-    assert "harbour.example.org" in (project / "noxfile.py").read_text()
+    assert "noreply@harbour.example.org" in (project / "config/env.py").read_text()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["tool"]["mypy"]["python_version"] == "3.12"
     assert pyproject["tool"]["black"]["target-version"] == ["py312"]

@@ -250,7 +250,7 @@ def test_compose_file_matches_the_compose_specification(
     run([checker, *schema, "compose.yaml"], cwd=rendered)
     compose = yaml.safe_load((rendered / "compose.yaml").read_text())
     services = compose["services"]
-    celery = (rendered / "config/celery.py").exists()
+    celery = (rendered / "config/celery").is_dir()
     workers = {"worker", "beat"} if celery else set()
     assert set(services) == {"db", "redis", "release", "web", "nginx", *workers}
     for name in ("db", "redis", "web", "nginx", *workers - {"beat"}):

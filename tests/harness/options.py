@@ -100,11 +100,14 @@ def option_files(name: str, slug: str = "my_project") -> list[str]:
     """The files that option ``name`` adds, read from the template's file names:
     each exists with it on (every other option off) and not with it off."""
     on, off = options(name), options()
+    paths = [
+        p.relative_to(TEMPLATE) for p in sorted(TEMPLATE.rglob("*")) if p.is_file()
+    ]
+    # A file the other answer renders under the same name is a variant.
+    kept = {rendered_name(relative, off, slug) for relative in paths}
     found = []
-    for path in sorted(TEMPLATE.rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(TEMPLATE)
-            added = rendered_name(relative, on, slug)
-            if added and not rendered_name(relative, off, slug):
-                found.append(added)
+    for relative in paths:
+        added = rendered_name(relative, on, slug)
+        if added and not rendered_name(relative, off, slug) and added not in kept:
+            found.append(added)
     return found

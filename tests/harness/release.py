@@ -57,21 +57,33 @@ USER_README_LINE = (
 )
 
 
+# A row of config/env.py's table: the settings default that v2 changes.
+CONNECT_TIMEOUT_ROW = (
+    '        name="DATABASE_CONNECT_TIMEOUT",\n'
+    '        parser="int",\n'
+    '        meaning="Seconds allowed to open a PostgreSQL connection.",\n'
+    "        default=3,\n"
+    '        shown_default="`3`",\n'
+    '        example="3",\n'
+)
+CONNECT_TIMEOUT_ROW_V2 = CONNECT_TIMEOUT_ROW.replace("3", "5")
+
 # v2, as paths of the template repository.
 RELEASE = [
     # A settings default, with its documentation and its test.
-    Edit(
-        "template/config/env.py.jinja",
-        'env.int("DATABASE_CONNECT_TIMEOUT", 3,',
-        'env.int("DATABASE_CONNECT_TIMEOUT", 5,',
-    ),
+    Edit("template/config/env.py.jinja", CONNECT_TIMEOUT_ROW, CONNECT_TIMEOUT_ROW_V2),
     Edit(
         "template/.env.example.jinja",
         "Default: 3\nDATABASE_CONNECT_TIMEOUT=3\n",
         "Default: 5\nDATABASE_CONNECT_TIMEOUT=5\n",
     ),
     Edit(
-        "template/tests/test_env.py.jinja",
+        "template/docs/architecture/environment.md.jinja",
+        "| `DATABASE_CONNECT_TIMEOUT` | no | `3` |",
+        "| `DATABASE_CONNECT_TIMEOUT` | no | `5` |",
+    ),
+    Edit(
+        "template/tests/test_env.py",
         'options["connect_timeout"] == 3\n',
         'options["connect_timeout"] == 5\n',
     ),

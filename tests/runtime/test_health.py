@@ -24,7 +24,7 @@ def checks(project: Path, **states: str) -> dict[str, str]:
     """What /health/ready/ should list for ``project``: "ok", unless ``states``
     says otherwise. The broker is checked when the project has Celery."""
     names = ["database", "cache"]
-    if (project / "config/celery.py").exists():
+    if (project / "config/celery").is_dir():
         names.append("broker")
     return {name: states.get(name, "ok") for name in names}
 

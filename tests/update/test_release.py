@@ -27,6 +27,7 @@ from harness.commands import run
 from harness.gates import failed
 from harness.release import (
     BUMPED,
+    CONNECT_TIMEOUT_ROW_V2,
     NEW_FILE,
     NEW_FILE_RENDERED,
     README_LINE,
@@ -95,10 +96,7 @@ def test_update_keeps_every_user_edit_and_brings_every_release_change(
     # The release's changes arrived, including into files the user edited.
     settings = (project / "config/settings/base.py").read_text()
     assert "timedelta(minutes=30)" in settings and f'"{SLUG}.notes"' in settings
-    assert (
-        'env.int("DATABASE_CONNECT_TIMEOUT", 5,'
-        in (project / "config/env.py").read_text()
-    )
+    assert CONNECT_TIMEOUT_ROW_V2 in (project / "config/env.py").read_text()
     makefile = (project / "Makefile").read_text()
     assert "\tuv tree --outdated --depth 1\n" in makefile
     assert "--failed-first" in makefile

@@ -1,25 +1,26 @@
 """Local development: debug on, SQLite and local memory unless .env says otherwise."""
 
-from config.backends import caches, database
 from config.env import load
 from config.logging import logging_config
+from config.services import caches, database
 
 from .base import *  # noqa: F401,F403
 
-ENV = load("dev")
+_env = load("dev")
 
 DEBUG = True
-SECRET_KEY = ENV.secret_key
-ALLOWED_HOSTS = ENV.allowed_hosts
-CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
-ADMIN_URL = ENV.admin_url
+SECRET_KEY = _env["DJANGO_SECRET_KEY"]
+ALLOWED_HOSTS = _env["DJANGO_ALLOWED_HOSTS"]
+CSRF_TRUSTED_ORIGINS = _env["DJANGO_CSRF_TRUSTED_ORIGINS"]
+ADMIN_URL = _env["DJANGO_ADMIN_URL"]
 
-DATABASES = {"default": database(ENV, pooled=False)}
-CACHES = caches(ENV)
+DATABASES = {"default": database(_env, pooled=False)}
+CACHES = caches(_env)
+REDIS_URL = _env["REDIS_URL"]
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
-LOGGING = logging_config(ENV.log_level, json=False)
+LOGGING = logging_config(_env["DJANGO_LOG_LEVEL"], json=False)
 # django-axes announces itself at INFO on every start, so on every manage.py
 # command here; production's JSON logs keep the line.
 LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}

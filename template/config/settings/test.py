@@ -1,18 +1,19 @@
 """Tests: fast hashing, in-memory email; SQLite unless DATABASE_URL is set (CI)."""
 
-from config.backends import caches, database
 from config.env import load
+from config.services import caches, database
 
 from .base import *  # noqa: F401,F403
 
-ENV = load("test")
+_env = load("test")
 
 DEBUG = False
-SECRET_KEY = ENV.secret_key
-ALLOWED_HOSTS = ["testserver", *ENV.allowed_hosts]
+SECRET_KEY = _env["DJANGO_SECRET_KEY"]
+ALLOWED_HOSTS = ["testserver", *_env["DJANGO_ALLOWED_HOSTS"]]
 
-DATABASES = {"default": database(ENV, pooled=False)}
-CACHES = caches(ENV)
+DATABASES = {"default": database(_env, pooled=False)}
+CACHES = caches(_env)
+REDIS_URL = _env["REDIS_URL"]
 
 # Tests run without collectstatic: let WhiteNoise look files up on demand.
 WHITENOISE_AUTOREFRESH = True

@@ -1,4 +1,4 @@
-"""Request ids for the logs, and health probes that bypass host checks."""
+"""Request ids for the logs."""
 
 import re
 import uuid
@@ -6,9 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from config.logging import REQUEST_ID_META, request_id
-
-from . import views
+from config.request_id import REQUEST_ID_META, request_id
 
 HEADER = "X-Request-ID"
 # Ids taken from the proxy are logged, so only accept a short, safe alphabet.
@@ -36,24 +34,3 @@ class RequestIdMiddleware:
             request_id.reset(token)
         response[HEADER] = current
         return response
-
-
-class HealthProbeMiddleware:
-    """Answer /health/live/ and /health/ready/ before the rest of the stack.
-
-    Load balancers, orchestrators and container health checks probe over
-    plain HTTP, often with an IP address as the Host header. Answering here,
-    before ALLOWED_HOSTS validation and the HTTPS redirect, keeps both strict
-    for every other URL.
-    """
-
-    PROBES = {"/health/live/": views.live, "/health/ready/": views.ready}
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        probe = self.PROBES.get(request.path_info)
-        if probe is None:
-            return self.get_response(request)
-        return probe(request)

@@ -1,0 +1,99 @@
+"""The row type of config/env.py's table, and the checks its rows share.
+
+A :class:`Variable` says everything the project knows about one environment
+variable: how environs parses it, whether production requires it, its default,
+what it means, and a valid production sample for checks and tests. The table
+in config/env.py is built from it, including the rows that an option brings
+in a module of its own, such as config/mail.py.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from environs import Env, ValidationError
+
+Check = Callable[[Any], None]
+Reader = Literal["settings", "gunicorn", "scripts"]
+
+# The parsed environment: each variable's value, under the variable's name.
+Environment = Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Variable:
+    """One environment variable: one row of the table."""
+
+    name: str
+    # The environs method that parses it: str, int, float, bool, list,
+    # log_level, dj_db_url or dj_email_url.
+    parser: str
+    # One line for .env.example and the environment docs page.
+    meaning: str
+    # The value when unset; outside production, also when a variable that
+    # production requires is unset or empty.
+    default: Any = None
+    # The default as .env.example and the docs state it.
+    shown_default: str = "none"
+    # The value .env.example suggests.
+    example: str = ""
+    required_in_production: bool = False
+    # Validation wherever the variable is read, and in production only.
+    validate: Check | None = None
+    in_production: Check | None = None
+    # A valid production value, for the checks and the tests.
+    sample: str = ""
+    read_by: tuple[Reader, ...] = ("settings",)
+
+    def read(self, env: Env, *, production: bool) -> Any:
+        """Parse the variable with ``env``, which collects the parse errors."""
+        parse = getattr(env, self.parser)
+        if self.required_in_production and production:
+            return parse(self.name)
+        value = parse(self.name, self.default)
+        if self.required_in_production:
+            # Empty values, as in a copied .env.example, fall back to the default.
+            return value or self.default
+        return value
+
+    def problems(self, value: Any, *, production: bool) -> list[str]:
+        """What is wrong with a parsed ``value``; never the value itself."""
+        checks = [self.validate, self.in_production if production else None]
+        optional = self.required_in_production and not production
+        messages: list[str] = []
+        for check in checks:
+            if check is None or (optional and not value):
+                continue
+            try:
+                check(value)
+            except ValidationError as error:
+                messages.extend(str(message) for message in error.messages)
+        return messages
+
+
+class InvalidEnvironment(ImproperlyConfigured):
+    """Raised once, listing every missing or invalid variable."""
+
+    def __init__(self, problems: dict[str, list[str]]) -> None:
+        self.problems = problems
+        lines = [f"  - {name}: {' '.join(msgs)}" for name, msgs in problems.items()]
+        count = len(problems)
+        super().__init__(
+            f"{count} environment variable{'s are' if count > 1 else ' is'} "
+            "missing or invalid:\n"
+            + "\n".join(lines)
+            + "\nSee .env.example for what each variable expects."
+        )
+
+
+def https_url(value: str) -> None:
+    parts = urlsplit(value)
+    if value and (parts.scheme != "https" or not parts.netloc):
+        raise ValidationError("Must be an https:// URL, or empty.")
+
+
+def present(value: str) -> None:
+    if not value:
+        raise ValidationError("Must be set.")
