@@ -21,7 +21,7 @@ def client_ip(request: HttpRequest) -> str:
     nginx overwrites X-Real-IP with the address it accepted the connection
     from. The header is believed only when the direct peer is one of
     DJANGO_TRUSTED_PROXIES (loopback unless set): behind anything else, a
-    Docker bridge, a load balancer or nothing at all, a client could name any
+    container bridge, a load balancer or nothing at all, a client could name any
     address it likes and dodge the login lockout and the API throttles.
     """
     peer = str(request.META.get("REMOTE_ADDR", ""))
