@@ -92,7 +92,7 @@ class InvalidEnvironment(ImproperlyConfigured):
 
 @contextmanager
 def exit_on_invalid_environment() -> Iterator[None]:
-    """For entry points (manage.py, wsgi, asgi, gunicorn, Celery): an invalid
+    """For entry points (manage.py, wsgi, asgi, gunicorn, workers): an invalid
     environment ends the process with its one message and status 1, with no
     traceback for a supervisor to log again on every restart."""
     try:

@@ -1,4 +1,6 @@
 import importlib
+import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,3 +48,35 @@ def reimport() -> Callable[[str], ModuleType]:
         return importlib.import_module(name)
 
     return again
+
+
+def _reports_a_bad_environment(command: list[str]) -> None:
+    """The command exits 1 with the one error, no traceback and no value."""
+    secret = "short-secret-never-echoed"
+    result = subprocess.run(
+        command,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secret,
+            "WEB_CONCURRENCY": "",
+            "PATH": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert re.search(r"Configuration error: \d+ environment variables", output)
+    assert "  - DJANGO_SECRET_KEY: " in output
+    assert "Traceback" not in output
+    assert secret not in output
+
+
+@pytest.fixture
+def reports_a_bad_environment() -> Callable[[list[str]], None]:
+    """Asserts that an entry point, run with a bad production environment,
+    exits 1 with the one error, no traceback and no value."""
+    return _reports_a_bad_environment
