@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 # Seconds /health/ready/ may take in all, below the 1-second default timeout
 # of Kubernetes' probes. A check that has not ended by then counts as failed.
-READY_BUDGET = 0.8
+READY_BUDGET = 0.7
 
 
 class Probe:
