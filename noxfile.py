@@ -53,12 +53,26 @@ def docs(session: nox.Session) -> None:
     )
 
 
+def pytest_arguments(posargs: list[str]) -> list[str]:
+    """pytest's arguments: posargs (or every core), always in `--dist loadgroup`.
+
+    The tests that share a service (a Redis queue, a release repository) are
+    in one xdist_group, and loadgroup is what keeps a group on one worker; so
+    it stays when posargs replace the defaults, unless they choose a
+    distribution mode themselves or switch xdist off.
+    """
+    args = list(posargs) or ["-n", "auto"]
+    chosen = any(
+        a in ("--dist", "-d", "no:xdist") or a.startswith("--dist=") for a in args
+    )
+    return args if chosen else ["--dist", "loadgroup", *args]
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Every test tier, spread over the machine's cores with pytest-xdist."""
     sync(session, "test")
-    args = session.posargs or ["-n", "auto", "--dist", "loadgroup"]
-    session.run("pytest", *args)
+    session.run("pytest", *pytest_arguments(session.posargs))
 
 
 @nox.session(default=False)

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' harness: the clean environment and the vulnerability stand-in.
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CLEAN_ENV  # noqa: E402
-from vulnerability_service import vulnerability_service  # noqa: E402
+from harness.commands import CLEAN_ENV  # noqa: E402
+from harness.vulnerability import vulnerability_service  # noqa: E402
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:

@@ -14,7 +14,8 @@ Compared, with medians over the rounds:
 
 These run with worker recycling off (`--max-requests 0`) for both projects,
 so that they compare the code; "live, recycling" runs gunicorn.conf.py as
-shipped, restarting each worker after about a thousand requests.
+shipped, restarting each worker after 10,000 to 15,000 requests
+(benchmarks/recycling.py looks at recycling under heavier load).
 
 Bytecode is compiled before the servers start (PYTHONDONTWRITEBYTECODE is set
 on these machines, so each worker would otherwise compile its imports). wrk
@@ -43,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' harness: one home for the production environment of a project.
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CLEAN_ENV, free_port, production_env  # noqa: E402
+from harness.commands import CLEAN_ENV, free_port  # noqa: E402
+from harness.services import production_env  # noqa: E402
 
 WORKERS = "2"
 LIVE, READY, ADMIN = "/health/live/", "/health/ready/", "/admin/login/"
@@ -80,12 +82,51 @@ def sh(cmd: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> s
     return result.stdout
 
 
+def compile_bytecode(*trees: Path) -> None:
+    """PYTHONDONTWRITEBYTECODE is set on these machines: without this, every
+    worker would compile its imports again."""
+    for tree in trees:
+        sh([trees[0] / ".venv/bin/python", "-m", "compileall", "-q", "-x",
+            r"/\.venv/", tree], cwd=tree)  # fmt: skip
+
+
 @contextmanager
-def gunicorn(cwd: Path, args: list[str], env: dict[str, str]) -> Iterator[str]:
+def installed_project(work: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A default project, installed with bytecode, migrated against a fresh
+    PostgreSQL database (dropped afterwards); yields it and its production
+    environment."""
+    project = work / "project"
+    print("generating and installing the project", file=sys.stderr)
+    sh([sys.executable, "-m", "copier", "copy", "--quiet", "--defaults",
+        "--vcs-ref", "HEAD", ROOT, project], cwd=work)  # fmt: skip
+    sh(["uv", "sync", "--locked", "--no-default-groups", "--compile-bytecode"],
+       cwd=project)  # fmt: skip
+    compile_bytecode(project)
+    database = f"keel_bench_{secrets.token_hex(4)}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"]
+    sh([*psql, f"CREATE DATABASE {database}"], cwd=work)
+    env = production_env(
+        f"postgres://postgres@127.0.0.1:5432/{database}",
+        REDIS_URL="redis://127.0.0.1:6379/5",
+        WEB_CONCURRENCY=WORKERS,
+    )
+    try:
+        python = project / ".venv/bin/python"
+        sh([python, "manage.py", "migrate", "-v0"], cwd=project, env=env)
+        sh([python, "manage.py", "collectstatic", "--no-input", "-v0"], project, env)
+        yield project, env
+    finally:
+        sh([*psql, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"], cwd=work)
+
+
+@contextmanager
+def gunicorn(
+    cwd: Path, args: list[str], env: dict[str, str], workers: str = WORKERS
+) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [str(cwd / ".venv/bin/gunicorn"), *args, "--bind", f"127.0.0.1:{port}",
-         "--workers", WORKERS, "--access-logfile", "/dev/null"],
+         "--workers", workers, "--access-logfile", "/dev/null"],
         cwd=cwd, env={**CLEAN_ENV, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -124,81 +165,66 @@ def wrk(url: str, seconds: int, headers: dict[str, str]) -> tuple[float, float]:
     return rps, p99
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=8)
+def load_options(doc: str, rounds: int, seconds: int) -> argparse.Namespace:
+    """The command line of a wrk benchmark: rounds, seconds a run, --smoke."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--seconds", type=int, default=seconds)
     parser.add_argument("--smoke", action="store_true", help="one 1-second round")
     options = parser.parse_args()
     if options.smoke:
         options.rounds, options.seconds = 1, 1
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
+    return options
 
-    with tempfile.TemporaryDirectory() as tmp:
+
+def main() -> None:
+    options = load_options(__doc__, rounds=3, seconds=8)
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        installed_project(Path(tmp)) as (
+            project,
+            env,
+        ),
+    ):
         work = Path(tmp)
-        project = work / "project"
-        print("generating and installing the project", file=sys.stderr)
-        sh([sys.executable, "-m", "copier", "copy", "--quiet", "--defaults",
-            "--vcs-ref", "HEAD", ROOT, project], cwd=work)  # fmt: skip
-        sh(["uv", "sync", "--locked", "--no-default-groups", "--compile-bytecode"],
-           cwd=project)  # fmt: skip
         (project / "config/settings/nopool.py").write_text(NO_POOL_SETTINGS)
-
         bare = work / "bare"
         bare.mkdir()
         (bare / ".venv").symlink_to(project / ".venv")
         sh([project / ".venv/bin/django-admin", "startproject", "bare", bare], cwd=work)
         (bare / "bare/urls.py").write_text(BARE_VIEW)
-        for code in (project, bare):
-            sh([project / ".venv/bin/python", "-m", "compileall", "-q", "-x",
-                r"/\.venv/", code], cwd=work)  # fmt: skip
-
-        database = f"keel_bench_{secrets.token_hex(4)}"
-        psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"]
-        sh([*psql, f"CREATE DATABASE {database}"], cwd=work)
-        env = production_env(
-            f"postgres://postgres@127.0.0.1:5432/{database}",
-            REDIS_URL="redis://127.0.0.1:6379/5",
-            WEB_CONCURRENCY=WORKERS,
-        )
+        compile_bytecode(project, bare)
         bare_env = {
             "DJANGO_SETTINGS_MODULE": "bare.settings",
             "PYTHONPATH": str(bare),
         }
-        try:
-            python = project / ".venv/bin/python"
-            sh([python, "manage.py", "migrate", "-v0"], cwd=project, env=env)
-            sh(
-                [python, "manage.py", "collectstatic", "--no-input", "-v0"],
-                project,
-                env,
-            )
-            sh([python, "manage.py", "migrate", "-v0"], cwd=bare, env=bare_env)
-            https = {"X-Forwarded-Proto": "https"}
-            hardened = ["--config", "gunicorn.conf.py", "--max-requests", "0"]
-            plain = ["bare.wsgi", "--max-requests", "0"]
-            shipped = ["--config", "gunicorn.conf.py"]
-            nopool = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.nopool"}
-            variants = {
-                "live, hardened": (project, hardened, env, LIVE, {}),
-                "live, bare": (bare, plain, bare_env, LIVE, {}),
-                "live, recycling": (project, shipped, env, LIVE, {}),
-                "admin, hardened": (project, hardened, env, ADMIN, https),
-                "admin, bare": (bare, plain, bare_env, ADMIN, {}),
-                "ready, pool": (project, hardened, env, READY, {}),
-                "ready, no pool": (project, hardened, nopool, READY, {}),
-            }
-            results: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
-            for round_ in range(options.rounds):
-                for name, (cwd, args, variant_env, path, headers) in variants.items():
-                    print(f"round {round_ + 1}: {name}", file=sys.stderr)
-                    with gunicorn(cwd, args, variant_env) as base:
-                        if not options.smoke:
-                            wrk(base + path, 2, headers)  # warm-up
-                        results[name].append(wrk(base + path, options.seconds, headers))
-        finally:
-            sh([*psql, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"], cwd=work)
+        sh([project / ".venv/bin/python", "manage.py", "migrate", "-v0"], cwd=bare,
+           env=bare_env)  # fmt: skip
+        https = {"X-Forwarded-Proto": "https"}
+        hardened = ["--config", "gunicorn.conf.py", "--max-requests", "0"]
+        plain = ["bare.wsgi", "--max-requests", "0"]
+        shipped = ["--config", "gunicorn.conf.py"]
+        nopool = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.nopool"}
+        variants = {
+            "live, hardened": (project, hardened, env, LIVE, {}),
+            "live, bare": (bare, plain, bare_env, LIVE, {}),
+            "live, recycling": (project, shipped, env, LIVE, {}),
+            "admin, hardened": (project, hardened, env, ADMIN, https),
+            "admin, bare": (bare, plain, bare_env, ADMIN, {}),
+            "ready, pool": (project, hardened, env, READY, {}),
+            "ready, no pool": (project, hardened, nopool, READY, {}),
+        }
+        results: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
+        for round_ in range(options.rounds):
+            for name, (cwd, args, variant_env, path, headers) in variants.items():
+                print(f"round {round_ + 1}: {name}", file=sys.stderr)
+                with gunicorn(cwd, args, variant_env) as base:
+                    if not options.smoke:
+                        wrk(base + path, 2, headers)  # warm-up
+                    results[name].append(wrk(base + path, options.seconds, headers))
 
     medians = {
         name: (

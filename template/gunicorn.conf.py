@@ -1,15 +1,16 @@
-"""Gunicorn settings for production: `gunicorn --config gunicorn.conf.py`.
+"""Gunicorn settings for production: `python -m config.serve --config gunicorn.conf.py`.
 
-https://docs.gunicorn.org/en/stable/settings.html. The listen address is left
-to the command line (`--bind`) or gunicorn's own PORT variable.
+https://docs.gunicorn.org/en/stable/settings.html. config/serve.py checks the
+environment before gunicorn reads it. The listen address is left to the
+command line (`--bind`) or gunicorn's own PORT variable.
 """
 
 from config.env import web_concurrency
 
 wsgi_app = "config.wsgi:application"
 
-# JSON access and error logs; see config/logging.py.
-logger_class = "config.logging.GunicornLogger"
+# JSON access and error logs; see config/access_log.py.
+logger_class = "config.access_log.GunicornLogger"
 
 workers = web_concurrency()
 # Threads let a worker hold keep-alive connections from nginx and overlap
@@ -17,10 +18,20 @@ workers = web_concurrency()
 worker_class = "gthread"
 threads = 4
 
-# Recycle each worker after about a thousand requests, staggered by the jitter
-# so the workers do not all restart at once; this bounds slow memory leaks.
-max_requests = 1000
-max_requests_jitter = 100
+# The master imports Django once and forks ready workers from it, so a
+# recycled worker serves again in milliseconds instead of re-importing
+# everything. Nothing opens a connection at import: each worker connects to
+# the database and Redis on first use. A code change needs a restart (SIGHUP
+# only starts new workers from the same, already-imported code).
+preload_app = True
+
+# Recycle each worker after 10,000 to 15,000 requests, which bounds slow
+# memory leaks. A worker can serve a thousand requests a second, so a smaller
+# limit restarts workers all the time. The jitter is half the limit: under
+# even load the workers reach their limits together, and a small jitter
+# restarts them all within a moment of each other (benchmarks/recycling.py).
+max_requests = 10000
+max_requests_jitter = 5000
 
 # A request that runs past `timeout` gets its worker killed; on SIGTERM,
 # workers get `graceful_timeout` to finish what they are serving.

@@ -1,22 +1,13 @@
-"""Logging: one line per event, JSON in production, each with its request id.
-
-The request id comes from the X-Request-ID header that nginx sets, or is made
-up when there is none (see RequestIdMiddleware), so the nginx log, gunicorn's
-access log and the application's log lines of one request can be matched up.
+"""The LOGGING setting: one line per event, JSON in production, each with its
+request id (config/request_id.py).
 """
 
 import logging
-from contextvars import ContextVar
 from typing import Any
 
-from gunicorn.glogging import Logger
 from pythonjsonlogger.json import JsonFormatter
 
-# The id of the request being served by this thread or task; "-" outside one.
-request_id: ContextVar[str] = ContextVar("request_id", default="-")
-# Where RequestIdMiddleware also keeps the id: Django logs a failed request
-# after the middleware has returned, from a record that carries the request.
-REQUEST_ID_META = "keel.request_id"
+from config.request_id import REQUEST_ID_META, request_id
 
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 JSON_RENAMES = {"asctime": "time", "levelname": "level", "name": "logger"}
@@ -58,38 +49,3 @@ def logging_config(level: int, *, json: bool) -> dict[str, Any]:
         # Django's own console handler would print its records a second time.
         "loggers": {"django": {"handlers": [], "level": level, "propagate": True}},
     }
-
-
-class GunicornLogger(Logger):  # type: ignore[misc]  # gunicorn has no type hints
-    """Gunicorn's logger, writing its error and access logs as JSON lines.
-
-    Gunicorn fills a printf-style template for access lines, which cannot
-    produce valid JSON for every path; here the fields go to the formatter.
-    """
-
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        formatter = JsonFormatter(JSON_FIELDS, rename_fields=JSON_RENAMES)
-        for log in (self.error_log, self.access_log):
-            for handler in log.handlers:
-                handler.setFormatter(formatter)
-
-    def access(
-        self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
-    ) -> None:
-        if not self.cfg.accesslog:
-            return
-        headers = {name.lower(): value for name, value in resp.headers}
-        self.access_log.info(
-            "request",
-            extra={
-                "request_id": headers.get("x-request-id", "-"),
-                "method": environ.get("REQUEST_METHOD"),
-                "path": environ.get("PATH_INFO"),
-                "status": resp.status_code,
-                "bytes": getattr(resp, "sent", None),
-                "duration_ms": round(request_time.total_seconds() * 1000, 1),
-                "client": environ.get("HTTP_X_REAL_IP") or environ.get("REMOTE_ADDR"),
-                "user_agent": environ.get("HTTP_USER_AGENT"),
-            },
-        )

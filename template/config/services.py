@@ -13,10 +13,15 @@ from config.variables import Environment
 CACHE_SOCKET_TIMEOUT = 1.0
 
 
+def is_postgresql(database: dict[str, Any]) -> bool:
+    """Whether a DATABASES entry is PostgreSQL: the one place that decides it."""
+    return str(database["ENGINE"]).endswith("postgresql")
+
+
 def database(env: Environment, *, pooled: bool) -> dict[str, Any]:
     """The default database, with psycopg's pool and timeouts on PostgreSQL."""
     config = dict(env["DATABASE_URL"])
-    if not config["ENGINE"].endswith("postgresql"):
+    if not is_postgresql(config):
         return config
     options: dict[str, Any] = {
         "connect_timeout": env["DATABASE_CONNECT_TIMEOUT"],

@@ -185,11 +185,23 @@ def test_only_development_reads_a_dotenv_file(
     assert load("dev")["DJANGO_LOG_LEVEL"] == logging.WARNING
 
 
-def test_production_settings_are_hardened(
+@pytest.fixture
+def production_settings(
     monkeypatch: pytest.MonkeyPatch, reimport: Reimport
+) -> Callable[..., ModuleType]:
+    """The production settings, imported under the sample plus ``values``."""
+
+    def settings(**values: str) -> ModuleType:
+        set_environment(monkeypatch, **PRODUCTION, **values)
+        return reimport("config.settings.production")
+
+    return settings
+
+
+def test_production_settings_are_hardened(
+    production_settings: Callable[..., ModuleType],
 ) -> None:
-    set_environment(monkeypatch, **PRODUCTION, DJANGO_ADMIN_URL="staff-only/")
-    settings = reimport("config.settings.production")
+    settings = production_settings(DJANGO_ADMIN_URL="staff-only/")
     assert settings.DEBUG is False
     assert settings.ADMIN_URL == "staff-only/"
     assert settings.SECURE_SSL_REDIRECT is True
@@ -206,10 +218,9 @@ def test_production_settings_are_hardened(
 
 
 def test_hsts_preload_is_opt_in(
-    monkeypatch: pytest.MonkeyPatch, reimport: Reimport
+    production_settings: Callable[..., ModuleType],
 ) -> None:
-    set_environment(monkeypatch, **PRODUCTION, DJANGO_HSTS_PRELOAD="true")
-    settings = reimport("config.settings.production")
+    settings = production_settings(DJANGO_HSTS_PRELOAD="true")
     assert settings.SECURE_HSTS_PRELOAD is True
     assert not hasattr(settings, "SILENCED_SYSTEM_CHECKS")
 

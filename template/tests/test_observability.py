@@ -11,12 +11,9 @@ from unittest import mock
 
 import pytest
 
-from config.logging import (
-    REQUEST_ID_META,
-    GunicornLogger,
-    logging_config,
-    request_id,
-)
+from config.access_log import GunicornLogger
+from config.logging import logging_config
+from config.request_id import REQUEST_ID_META, request_id
 
 
 @pytest.fixture

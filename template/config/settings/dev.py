@@ -6,20 +6,21 @@ from config.services import caches, database
 
 from .base import *  # noqa: F401,F403
 
-ENV = load("dev")
+_env = load("dev")
 
 DEBUG = True
-SECRET_KEY = ENV["DJANGO_SECRET_KEY"]
-ALLOWED_HOSTS = ENV["DJANGO_ALLOWED_HOSTS"]
-CSRF_TRUSTED_ORIGINS = ENV["DJANGO_CSRF_TRUSTED_ORIGINS"]
-ADMIN_URL = ENV["DJANGO_ADMIN_URL"]
+SECRET_KEY = _env["DJANGO_SECRET_KEY"]
+ALLOWED_HOSTS = _env["DJANGO_ALLOWED_HOSTS"]
+CSRF_TRUSTED_ORIGINS = _env["DJANGO_CSRF_TRUSTED_ORIGINS"]
+ADMIN_URL = _env["DJANGO_ADMIN_URL"]
 
-DATABASES = {"default": database(ENV, pooled=False)}
-CACHES = caches(ENV)
+DATABASES = {"default": database(_env, pooled=False)}
+CACHES = caches(_env)
+REDIS_URL = _env["REDIS_URL"]
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
-LOGGING = logging_config(ENV["DJANGO_LOG_LEVEL"], json=False)
+LOGGING = logging_config(_env["DJANGO_LOG_LEVEL"], json=False)
 # django-axes announces itself at INFO on every start, so on every manage.py
 # command here; production's JSON logs keep the line.
 LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}

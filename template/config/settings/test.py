@@ -5,14 +5,15 @@ from config.services import caches, database
 
 from .base import *  # noqa: F401,F403
 
-ENV = load("test")
+_env = load("test")
 
 DEBUG = False
-SECRET_KEY = ENV["DJANGO_SECRET_KEY"]
-ALLOWED_HOSTS = ["testserver", *ENV["DJANGO_ALLOWED_HOSTS"]]
+SECRET_KEY = _env["DJANGO_SECRET_KEY"]
+ALLOWED_HOSTS = ["testserver", *_env["DJANGO_ALLOWED_HOSTS"]]
 
-DATABASES = {"default": database(ENV, pooled=False)}
-CACHES = caches(ENV)
+DATABASES = {"default": database(_env, pooled=False)}
+CACHES = caches(_env)
+REDIS_URL = _env["REDIS_URL"]
 
 # Tests run without collectstatic: let WhiteNoise look files up on demand.
 WHITENOISE_AUTOREFRESH = True

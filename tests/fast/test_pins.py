@@ -1,0 +1,146 @@
+"""Fast tier: every tool is pinned once, and the pins agree everywhere."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from harness.commands import ROOT
+from harness.render import VERSIONS
+from harness.workflows import commands, load, run_scripts, steps, workflow_files
+
+# How CI must start nox: the version locked in uv.lock, at the pin.
+LOCKED_NOX = ["uv", "run", "--locked", "nox"]
+
+
+def pins(requirements: list[str]) -> dict[str, str]:
+    found = {}
+    for requirement in requirements:
+        if isinstance(requirement, str) and "==" in requirement:
+            name, version = requirement.split("==")
+            found[name.lower()] = version
+    return found
+
+
+def test_tool_versions_agree_everywhere(rendered: Path) -> None:
+    """includes/versions.yml feeds pyproject, pre-commit and the lock file."""
+    pyproject = tomllib.loads((rendered / "pyproject.toml").read_text())
+    declared: dict[str, str] = {}
+    for group in pyproject["dependency-groups"].values():
+        declared.update(pins(group))
+    hooks = yaml.safe_load((rendered / ".pre-commit-config.yaml").read_text())
+    hooked: dict[str, str] = {}
+    for repo in hooks["repos"]:
+        for hook in repo["hooks"]:
+            hooked.update(pins(hook.get("additional_dependencies", [])))
+    lock = tomllib.loads((rendered / "uv.lock").read_text())
+    locked = {package["name"]: package["version"] for package in lock["package"]}
+
+    expected = {name.lower(): version for name, version in VERSIONS.items()}
+    for name, version in declared.items():
+        assert expected[name] == version, f"pyproject pins {name}=={version}"
+        assert locked[name] == version, f"uv.lock has {name}=={locked[name]}"
+    for name, version in hooked.items():
+        assert expected[name] == version, f"pre-commit pins {name}=={version}"
+    assert {"black", "isort", "flake8", "bandit"} <= set(hooked) & set(declared)
+
+
+def uv_setups(root: Path) -> list[tuple[str, dict[str, str]]]:
+    """(where, inputs) of every astral-sh/setup-uv step in root's workflows."""
+    return [
+        (f"{path.name}: job {job}", step.get("with", {}))
+        for path in workflow_files(root)
+        for job, step in steps(load(path))
+        if step.get("uses", "").startswith("astral-sh/setup-uv@")
+    ]
+
+
+def test_ci_installs_the_pinned_tools(rendered: Path) -> None:
+    """CI takes uv from includes/versions.yml and nox from uv.lock, nothing else."""
+    answers = yaml.safe_load((rendered / ".copier-answers.yml").read_text())
+    workflows = [load(path) for path in workflow_files(rendered)]
+    jobs = sum(len(workflow["jobs"]) for workflow in workflows)
+    setups = uv_setups(rendered)
+    assert len(setups) == jobs >= 5, "every job sets up uv once"
+    for where, inputs in setups:
+        assert inputs["version"] == VERSIONS["uv"], where
+        assert inputs["python-version"] == answers["python_version"], where
+
+    nox_runs = [
+        command
+        for workflow in workflows
+        for script in run_scripts(workflow)
+        for command in commands(script)
+        if any(re.match(r"nox\b", word) for word in command)
+    ]
+    assert len(nox_runs) >= 5
+    for command in nox_runs:
+        assert command[:4] == LOCKED_NOX, f"`{shlex.join(command)}`: not {LOCKED_NOX}"
+    lock = tomllib.loads((rendered / "uv.lock").read_text())
+    locked = {package["name"]: package["version"] for package in lock["package"]}
+    assert locked["nox"] == VERSIONS["nox"]
+
+    pyproject = tomllib.loads((rendered / "pyproject.toml").read_text())
+    assert pyproject["tool"]["uv"]["required-version"] == f">={VERSIONS['uv']}"
+
+    # Dependabot must not move a tool that pre-commit pins too.
+    dependabot = yaml.safe_load((rendered / ".github/dependabot.yml").read_text())
+    (uv_updates,) = [u for u in dependabot["updates"] if u["package-ecosystem"] == "uv"]
+    ignored = {entry["dependency-name"] for entry in uv_updates["ignore"]}
+    declared = {
+        name
+        for group in pyproject["dependency-groups"].values()
+        for name in pins(group)
+    }
+    assert declared <= ignored <= set(VERSIONS), ignored ^ declared
+
+
+USES = re.compile(
+    r"^\s*(?:- )?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?P<comment>.*)$"
+)
+
+
+def test_actions_are_pinned_to_commits_with_their_tag(rendered: Path) -> None:
+    """A full commit SHA, the tag in a comment, and one pin per action."""
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for path in workflow_files(rendered) + workflow_files(ROOT):
+        for line in path.read_text().splitlines():
+            if match := USES.match(line):
+                where = f"{path.name}: {line.strip()}"
+                assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]), where
+                tag = re.fullmatch(r" # (v\d+(?:\.\d+){2})", match["comment"])
+                assert tag, f"{where}: no `# vX.Y.Z` comment"
+                pins.setdefault(match["action"], set()).add((match["ref"], tag[1]))
+    assert {"actions/checkout", "astral-sh/setup-uv"} <= set(pins)
+    assert all(len(refs) == 1 for refs in pins.values()), pins
+
+
+def pep_723_metadata(script: Path) -> dict[str, object]:
+    """The inline script metadata of a Python script (PEP 723)."""
+    block = re.search(
+        r"(?m)^# /// script$\s(?P<content>(^#(| .*)$\s)+)^# ///$", script.read_text()
+    )
+    assert block, f"{script.name} has no `# /// script` block"
+    lines = block["content"].splitlines(keepends=True)
+    return tomllib.loads(
+        "".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
+    )
+
+
+def test_template_repo_uses_the_same_shared_tools() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    for group in pyproject["dependency-groups"].values():
+        for name, version in pins(group).items():
+            if name in VERSIONS:
+                assert VERSIONS[name] == version, f"{name}: {version}"
+    # The template's CI and `uv run noxfile.py` use the same uv and nox.
+    setups = uv_setups(ROOT)
+    assert setups, "the template's workflows set up no uv"
+    for where, inputs in setups:
+        assert inputs["version"] == VERSIONS["uv"], where
+    script = pep_723_metadata(ROOT / "noxfile.py")
+    assert script["dependencies"] == [f"nox=={VERSIONS['nox']}"]

@@ -1,0 +1,110 @@
+"""The generated nginx site, on test ports and paths, in front of gunicorn."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from harness.commands import free_port, require, run
+from harness.processes import gunicorn, manage
+from harness.services import postgres_database, production_env
+from harness.tls import self_signed_certificate
+
+
+class Site(NamedTuple):
+    """The generated site behind nginx: its ports, the CA file that trusts its
+    certificate, and the access log of this nginx (no other)."""
+
+    http_port: int
+    https_port: int
+    cafile: Path
+    access_log: Path
+
+
+def nginx_config(
+    project: Path, work: Path, upstream: str, http_port: int, https_port: int
+) -> Path:
+    """The generated site, pointed at test ports and paths, inside a minimal nginx.conf.
+
+    Each value the test changes must occur exactly once in the generated file,
+    so that a change in its shape fails here instead of being silently skipped.
+    """
+    cert, key = self_signed_certificate(work)
+    site = (project / "deploy/nginx/my_project.conf").read_text()
+    https = f"127.0.0.1:{https_port} ssl"
+    replacements = {  # text: (replacement, occurrences)
+        "listen 80;": (f"listen 127.0.0.1:{http_port};", 1),
+        "listen 80 default_server;": (
+            f"listen 127.0.0.1:{http_port} default_server;",
+            1,
+        ),
+        "listen 443 ssl http2;": (f"listen {https} http2;", 1),
+        "listen 443 ssl default_server;": (f"listen {https} default_server;", 1),
+        "listen [::]:80;": ("", 1),
+        "listen [::]:80 default_server;": ("", 1),
+        "listen [::]:443 ssl http2;": ("", 1),
+        "listen [::]:443 ssl default_server;": ("", 1),
+        "server 127.0.0.1:8000;": (f"server {upstream};", 1),
+        "/etc/ssl/my_project/fullchain.pem": (str(cert), 1),
+        "/etc/ssl/my_project/privkey.pem": (str(key), 1),
+        "/srv/my_project/staticfiles/": (f"{project}/staticfiles/", 2),
+        "/srv/my_project/media/": (f"{project}/media/", 1),
+        "/var/log/nginx/my_project.access.log": (f"{work}/site-access.log", 2),
+    }
+    for old, (new, count) in replacements.items():
+        assert site.count(old) == count, f"{old!r} occurs {site.count(old)} times"
+        site = site.replace(old, new)
+    (work / "site.conf").write_text(site)
+    temp = "".join(
+        f"{kind}_temp_path {work}/{kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = work / "nginx.conf"
+    conf.write_text(
+        # Workers run as root here so they can read the pytest temp directory.
+        f"user root;\nworker_processes 1;\npid {work}/nginx.pid;\n"
+        f"error_log {work}/error.log;\ndaemon off;\nevents {{}}\n"
+        f"http {{\ninclude /etc/nginx/mime.types;\naccess_log {work}/access.log;\n"
+        f"{temp}include {work}/site.conf;\n}}\n"
+    )
+    return conf
+
+
+@contextmanager
+def behind_nginx(project: Path, work: Path) -> Iterator[Site]:
+    """gunicorn behind nginx with TLS, its files in ``work``."""
+    nginx = require("nginx")
+    with postgres_database() as database_url:
+        env = production_env(database_url)
+        manage(project, env, "migrate", "--no-input")
+        http_port, https_port = free_port(), free_port()
+        with gunicorn(project, env, work / "gunicorn") as base:
+            conf = nginx_config(
+                project, work, base.removeprefix("http://"), http_port, https_port
+            )
+            run([nginx, "-t", "-c", conf, "-p", work], cwd=work)
+            process = subprocess.Popen(
+                [nginx, "-c", conf, "-p", work], stderr=subprocess.PIPE
+            )
+            try:
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    try:
+                        socket.create_connection(("127.0.0.1", https_port), 1).close()
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+                yield Site(
+                    http_port,
+                    https_port,
+                    work / "fullchain.pem",
+                    work / "site-access.log",
+                )
+            finally:
+                process.terminate()
+                process.wait(timeout=10)

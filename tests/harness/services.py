@@ -1,0 +1,81 @@
+"""The local PostgreSQL and Redis, and a production environment that uses them.
+
+Each Redis database number belongs to one use, so that tests running at the
+same time never share one.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from harness.commands import ROOT, run
+
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/{name}"
+PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc"]
+# Redis database 3 belongs to the runtime tier's production environments.
+RUNTIME_REDIS_URL = "redis://127.0.0.1:6379/3"
+# The Celery tests' broker: a database of its own, emptied before each test.
+CELERY_REDIS = "redis://127.0.0.1:6379/5"
+# Nothing listens on port 9 (discard): connections to it are refused.
+DEAD_DATABASE = "postgres://postgres@127.0.0.1:9/unreachable"
+DEAD_REDIS = "redis://127.0.0.1:9/0"
+
+
+def new_database_name() -> str:
+    return f"keel_{uuid.uuid4().hex[:12]}"
+
+
+def create_database(name: str) -> None:
+    run([*PSQL, f"CREATE DATABASE {name}"], cwd=ROOT)
+
+
+def drop_database(name: str) -> None:
+    run([*PSQL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], cwd=ROOT)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the local server, as a URL;
+    dropped afterwards."""
+    name = new_database_name()
+    create_database(name)
+    try:
+        yield POSTGRES_SERVER.format(name=name)
+    finally:
+        drop_database(name)
+
+
+def database_name(database_url: str) -> str:
+    return database_url.rsplit("/", 1)[1]
+
+
+def postgres_pids(database_url: str) -> set[int]:
+    """The server processes connected to a database, but for this query's own."""
+    query = (
+        "SELECT pid FROM pg_stat_activity "
+        f"WHERE datname = '{database_name(database_url)}' AND pid <> pg_backend_pid()"
+    )
+    output = run([*PSQL, query], cwd=Path.cwd()).stdout
+    return {int(pid) for pid in output.split()}
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """A complete production environment for a generated project, as a host
+    gives it: email=smtp reads EMAIL_URL, email=anymail EMAIL_PROVIDER and
+    EMAIL_API_KEY; each ignores the others."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,example.com",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": RUNTIME_REDIS_URL,
+        "WEB_CONCURRENCY": "2",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "EMAIL_PROVIDER": "postmark",
+        "EMAIL_API_KEY": secrets.token_urlsafe(24),
+        **extra,
+    }

@@ -1,0 +1,51 @@
+"""Runtime tier: each benchmark script still runs, in its smoke mode.
+
+The benchmarks are not timed tests; these only prove that a script starts the
+generated project and prints every figure, so that a benchmark cannot rot.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from harness.commands import ROOT, require, run
+
+FIGURE = r"\s+[\d.]+"
+
+
+def smoke(script: str) -> str:
+    """The output of `benchmarks/<script> --smoke`, which must exit 0."""
+    return run([sys.executable, ROOT / "benchmarks" / script, "--smoke"], ROOT).stdout
+
+
+def test_the_throughput_benchmark_runs() -> None:
+    require("wrk")
+    output = smoke("throughput.py")
+    for variant in ("live, hardened", "live, bare", "live, recycling",
+                    "admin, hardened", "admin, bare", "ready, pool",
+                    "ready, no pool"):  # fmt: skip
+        assert re.search(rf"^{variant}{FIGURE}{FIGURE}$", output, re.M), output
+    for ratio in ("live: hardened / bare", "live: recycling / hardened",
+                  "admin login: hardened / bare", "ready: pool / no pool"):  # fmt: skip
+        assert re.search(rf"^{ratio}{FIGURE}x throughput$", output, re.M), output
+
+
+def test_the_gates_benchmark_runs() -> None:
+    output = smoke("gates.py")
+    for step in ("copier copy", "nox -s lint, cold", "nox -s lint, warm"):
+        assert re.search(
+            rf"^{step}\s+median{FIGURE} s\s+min{FIGURE} s\s+max{FIGURE} s", output, re.M
+        ), output
+    assert re.search(rf"^warm / cold{FIGURE}$", output, re.M), output
+
+
+def test_the_recycling_benchmark_runs() -> None:
+    require("wrk")
+    output = smoke("recycling.py")
+    for variant in ("shipped", "recycling off", "before"):
+        assert re.search(rf"^{variant}{FIGURE * 5}$", output, re.M), output
+    for label in ("shipped", "before"):
+        assert re.search(
+            rf"^{label} / recycling off{FIGURE}x throughput$", output, re.M
+        ), output
