@@ -1,7 +1,7 @@
 """Runtime tier: a generated project under gunicorn while PostgreSQL or Redis
 (also the Celery broker) refuses, hangs or silently drops packets.
 
-The project reaches both through a FaultProxy (tests/faults.py), warms its
+The project reaches both through a FaultProxy (tests/harness/faults.py), warms its
 pools, and then loses one. The bounds tested are the ones the generated docs
 promise (docs/operations/troubleshooting.md):
 
@@ -21,12 +21,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ALL_ON, RUNTIME_REDIS_URL, production_env
-from test_runtime import checks, get, gunicorn, manage, prepared
+from runtime.test_health import checks
 
-from faults import FaultProxy, fault_proxy
+from harness.client import get
+from harness.faults import FaultProxy, fault_proxy
+from harness.processes import gunicorn, manage
+from harness.services import RUNTIME_REDIS_URL, production_env
 
-pytestmark = [pytest.mark.runtime, pytest.mark.xdist_group("runtime")]
+pytestmark = pytest.mark.xdist_group("runtime")
 
 MODES = ("refuse", "hang", "drop")
 READY_LIMIT = 1.0
@@ -36,12 +38,6 @@ POOL_TIMEOUT = 3
 REQUEST_MARGIN = 2.0
 REQUEST_LIMIT = POOL_TIMEOUT + REQUEST_MARGIN
 RECOVERY_LIMIT = 15.0
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every option on: the broker is Redis, and readiness checks it too."""
-    return prepared(tmp_path_factory, ALL_ON)
 
 
 @pytest.fixture
@@ -82,7 +78,7 @@ def until_ready(base: str) -> float:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("dependency", ["database", "redis"])
 def test_waits_stay_bounded_through_an_outage(
-    project: Path,
+    all_on: Path,
     postgres_database: str,
     proxies: dict[str, FaultProxy],
     tmp_path: Path,
@@ -97,6 +93,8 @@ def test_waits_stay_bounded_through_an_outage(
         WEB_CONCURRENCY="1",
         DATABASE_POOL_TIMEOUT=str(POOL_TIMEOUT),
     )
+    # Every option on: the broker is Redis, and readiness checks it too.
+    project = all_on
     manage(project, env, "migrate", "--no-input")
     session = secrets.token_hex(16)
     with gunicorn(project, env, tmp_path) as base:

@@ -1,4 +1,4 @@
-"""The fault proxy of the runtime tier does what each of its modes says."""
+"""Fast tier: the runtime tier's fault proxy does what each of its modes says."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from faults import FaultProxy, fault_proxy
-
-pytestmark = pytest.mark.fast
+from harness.faults import FaultProxy, fault_proxy
 
 # How long a test listens before it calls a connection silent.
 SILENCE = 0.3
