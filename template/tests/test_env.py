@@ -69,6 +69,7 @@ def test_invalid_values_are_named_but_never_echoed(
         "DJANGO_LOG_LEVEL": "LOUDEST",
         "DATABASE_POOL_MAX_SIZE": "lots-of-them",
         "DATABASE_STATEMENT_TIMEOUT_MS": "-5",
+        "DJANGO_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal",
     }
     set_environment(monkeypatch, **{**PRODUCTION, **bad})
     with pytest.raises(InvalidEnvironment) as caught:
@@ -95,6 +96,19 @@ def test_optional_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
     assert env["DJANGO_LOG_LEVEL"] == logging.WARNING
     assert env["DATABASE_POOL_MAX_SIZE"] == 25
+
+
+def test_trusted_proxies_default_to_loopback_and_refuse_an_empty_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_environment(monkeypatch, **PRODUCTION)
+    assert load("production")["DJANGO_TRUSTED_PROXIES"] == ["127.0.0.1", "::1"]
+    set_environment(monkeypatch, DJANGO_TRUSTED_PROXIES="10.0.0.0/8,::1")
+    assert load("production")["DJANGO_TRUSTED_PROXIES"] == ["10.0.0.0/8", "::1"]
+    set_environment(monkeypatch, DJANGO_TRUSTED_PROXIES="")
+    with pytest.raises(InvalidEnvironment) as caught:
+        load("production")
+    assert set(caught.value.problems) == {"DJANGO_TRUSTED_PROXIES"}
 
 
 def test_production_needs_at_least_one_allowed_host(

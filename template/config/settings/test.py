@@ -10,6 +10,7 @@ _env = load("test")
 DEBUG = False
 SECRET_KEY = _env["DJANGO_SECRET_KEY"]
 ALLOWED_HOSTS = ["testserver", *_env["DJANGO_ALLOWED_HOSTS"]]
+TRUSTED_PROXIES = _env["DJANGO_TRUSTED_PROXIES"]
 
 DATABASES = {"default": database(_env, pooled=False)}
 CACHES = caches(_env)
