@@ -3,7 +3,7 @@
 
 The project reaches both through a FaultProxy (tests/harness/faults.py), warms its
 pools, and then loses one. The bounds tested are the ones the generated docs
-promise (docs/operations/troubleshooting.md):
+promise (docs/architecture/system-design.md):
 
 - /health/ready/ answers 503 within 1 second, the default timeout of a
   Kubernetes probe, and names what failed.
