@@ -6,6 +6,7 @@ import socket
 import socketserver
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -54,6 +55,21 @@ def echoes(sock: socket.socket, data: bytes = b"ping") -> bool:
         return False
 
 
+def serves(proxy: FaultProxy) -> bool:
+    """Whether a new connection through the proxy echoes."""
+    with connect(proxy) as sock:
+        return echoes(sock)
+
+
+@contextmanager
+def open_then(proxy: FaultProxy, mode: str) -> Iterator[socket.socket]:
+    """A connection that has echoed, with the proxy then switched to ``mode``."""
+    with connect(proxy) as sock:
+        assert echoes(sock)
+        proxy.set(mode)
+        yield sock
+
+
 def is_closed(sock: socket.socket) -> bool:
     try:
         return sock.recv(4096) == b""
@@ -79,21 +95,16 @@ def test_forward_relays_both_ways(proxy: FaultProxy) -> None:
 def test_refuse_resets_open_connections_and_refuses_new_ones(
     proxy: FaultProxy,
 ) -> None:
-    with connect(proxy) as sock:
-        assert echoes(sock)
-        proxy.set("refuse")
+    with open_then(proxy, "refuse") as sock:
         assert is_closed(sock)
     with pytest.raises(ConnectionRefusedError):
         connect(proxy)
     proxy.set("forward")
-    with connect(proxy) as sock:
-        assert echoes(sock)
+    assert serves(proxy)
 
 
 def test_hang_accepts_and_never_answers(proxy: FaultProxy) -> None:
-    with connect(proxy) as old:
-        assert echoes(old)
-        proxy.set("hang")
+    with open_then(proxy, "hang") as old:
         assert not echoes(old)
         with connect(proxy) as new:
             assert not echoes(new)
@@ -101,16 +112,13 @@ def test_hang_accepts_and_never_answers(proxy: FaultProxy) -> None:
             proxy.set("forward")
             assert is_closed(old)
             assert is_closed(new)
-    with connect(proxy) as sock:
-        assert echoes(sock)
+    assert serves(proxy)
 
 
 def test_drop_is_silent_and_delivers_what_waited_once_forwarding(
     proxy: FaultProxy,
 ) -> None:
-    with connect(proxy) as old:
-        assert echoes(old)
-        proxy.set("drop")
+    with open_then(proxy, "drop") as old:
         assert not echoes(old, b"during")
         with connect(proxy) as new:
             assert not echoes(new, b"new")
