@@ -78,7 +78,7 @@ def until_ready(base: str) -> float:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("dependency", ["database", "redis"])
 def test_waits_stay_bounded_through_an_outage(
-    all_on: Path,
+    project: Path,
     postgres_database: str,
     proxies: dict[str, FaultProxy],
     tmp_path: Path,
@@ -93,8 +93,6 @@ def test_waits_stay_bounded_through_an_outage(
         WEB_CONCURRENCY="1",
         DATABASE_POOL_TIMEOUT=str(POOL_TIMEOUT),
     )
-    # Every option on: the broker is Redis, and readiness checks it too.
-    project = all_on
     manage(project, env, "migrate", "--no-input")
     session = secrets.token_hex(16)
     with gunicorn(project, env, tmp_path) as base:
