@@ -9,12 +9,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    from config.variables import InvalidEnvironment
+    from config.variables import exit_on_invalid_environment
 
-    try:
+    with exit_on_invalid_environment():
         execute_from_command_line(sys.argv)
-    except InvalidEnvironment as exc:
-        sys.exit(f"Configuration error: {exc}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import os
 import sys
 
 from config.env import web_concurrency
-from config.variables import InvalidEnvironment
+from config.variables import InvalidEnvironment, exit_on_invalid_environment
 
 
 def check_environment() -> None:
@@ -34,10 +34,8 @@ def check_environment() -> None:
 
 
 def main(argv: list[str]) -> None:
-    try:
+    with exit_on_invalid_environment():
         check_environment()
-    except InvalidEnvironment as exc:
-        sys.exit(f"Configuration error: {exc}")
     from gunicorn.app.wsgiapp import run
 
     sys.argv = ["gunicorn", *argv]

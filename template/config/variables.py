@@ -7,7 +7,9 @@ in config/env.py is built from it, including the rows that an option brings
 in a module of its own, such as config/mail.py.
 """
 
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -86,6 +88,17 @@ class InvalidEnvironment(ImproperlyConfigured):
             + "\n".join(lines)
             + "\nSee .env.example for what each variable expects."
         )
+
+
+@contextmanager
+def exit_on_invalid_environment() -> Iterator[None]:
+    """For entry points (manage.py, wsgi, asgi, gunicorn, Celery): an invalid
+    environment ends the process with its one message and status 1, with no
+    traceback for a supervisor to log again on every restart."""
+    try:
+        yield
+    except InvalidEnvironment as exc:
+        sys.exit(f"Configuration error: {exc}")
 
 
 def https_url(value: str) -> None:
