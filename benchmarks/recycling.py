@@ -23,8 +23,6 @@ from __future__ import annotations
 import re
 import statistics
 import sys
-import tempfile
-from pathlib import Path
 
 from throughput import ROOT, gunicorn, installed_project, load_options, sh
 
@@ -74,13 +72,7 @@ def load(url: str, seconds: int) -> dict[str, float]:
 def main() -> None:
     options = load_options(__doc__, rounds=2, seconds=20)
 
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        installed_project(Path(tmp)) as (
-            project,
-            env,
-        ),
-    ):
+    with installed_project() as (project, env):
         (project / "before.conf.py").write_text(BEFORE)
         shipped = ["--config", "gunicorn.conf.py"]
         variants = {

@@ -91,10 +91,15 @@ def compile_bytecode(*trees: Path) -> None:
 
 
 @contextmanager
-def installed_project(work: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    """A default project, installed with bytecode, migrated against a fresh
-    PostgreSQL database (dropped afterwards); yields it and its production
-    environment."""
+def installed_project() -> Iterator[tuple[Path, dict[str, str]]]:
+    """A default project in a temporary folder, installed with bytecode,
+    migrated against a fresh PostgreSQL database (dropped afterwards); yields
+    it and its production environment."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield from _installed_project(Path(tmp))
+
+
+def _installed_project(work: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     project = work / "project"
     print("generating and installing the project", file=sys.stderr)
     sh([sys.executable, "-m", "copier", "copy", "--quiet", "--defaults",
@@ -182,14 +187,8 @@ def load_options(doc: str, rounds: int, seconds: int) -> argparse.Namespace:
 def main() -> None:
     options = load_options(__doc__, rounds=3, seconds=8)
 
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        installed_project(Path(tmp)) as (
-            project,
-            env,
-        ),
-    ):
-        work = Path(tmp)
+    with installed_project() as (project, env):
+        work = project.parent
         (project / "config/settings/nopool.py").write_text(NO_POOL_SETTINGS)
         bare = work / "bare"
         bare.mkdir()
