@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The tests' harness: one home for the production environment of a project.
 sys.path.insert(0, str(ROOT / "tests"))
 from harness.commands import CLEAN_ENV, free_port  # noqa: E402
-from harness.services import production_env  # noqa: E402
+from harness.services import BENCHMARK_REDIS_URL, production_env  # noqa: E402
 
 WORKERS = "2"
 LIVE, READY, ADMIN = "/health/live/", "/health/ready/", "/admin/login/"
@@ -112,7 +112,7 @@ def _installed_project(work: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     sh([*psql, f"CREATE DATABASE {database}"], cwd=work)
     env = production_env(
         f"postgres://postgres@127.0.0.1:5432/{database}",
-        REDIS_URL="redis://127.0.0.1:6379/5",
+        REDIS_URL=BENCHMARK_REDIS_URL,
         WEB_CONCURRENCY=WORKERS,
     )
     try:

@@ -22,6 +22,7 @@ from harness.git import git_commit_all
 from harness.options import ALL_OFF, ALL_ON, OPTIONS, default_answer, value_choices
 from harness.pairwise import all_pairs
 from harness.render import CUSTOM_ANSWERS, generate, install
+from harness.services import GATES_REDIS_URL, postgres_database
 from harness.vulnerability import vulnerability_service
 
 # Eighty untested functions: enough to pull coverage under the 90% gate.
@@ -66,6 +67,34 @@ OTHER_CHOICES = {
     for name, choices in value_choices().items()
 }
 SEEDS = [{**DEFAULTS, **ALL_OFF}, {**DEFAULTS, **ALL_ON, **OTHER_CHOICES}]
+
+
+# What the test settings make of DATABASE_URL and REDIS_URL.
+SERVICES_USED = """
+from django.conf import settings
+print(settings.DATABASES["default"]["ENGINE"], settings.CACHES["default"]["BACKEND"])
+"""
+
+
+def test_the_generated_tests_pass_against_postgresql_and_redis(
+    tmp_path: Path,
+) -> None:
+    """As the generated CI runs them: DATABASE_URL and REDIS_URL set, so the
+    suite runs on PostgreSQL, the Redis cache and (with Celery) the Redis
+    broker instead of SQLite, local memory and memory://."""
+    project = generate(tmp_path, ALL_ON)
+    git_commit_all(project, "Initial commit from django-keel")
+    install(project)
+    with postgres_database() as database_url:
+        services = {"DATABASE_URL": database_url, "REDIS_URL": GATES_REDIS_URL}
+        tests = run([*NOX, "-s", "tests"], cwd=project, env=services, timeout=1200)
+        used = run(
+            [project / ".venv/bin/python", "-c", SERVICES_USED],
+            cwd=project,
+            env={**services, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        ).stdout.split()
+    assert "Session tests was successful" in tests.stderr, tests.stderr
+    assert used == ["django.db.backends.postgresql", "django_redis.cache.RedisCache"]
 
 
 def row_id(row: dict[str, str]) -> str:

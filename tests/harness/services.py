@@ -20,6 +20,10 @@ PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc"]
 RUNTIME_REDIS_URL = "redis://127.0.0.1:6379/3"
 # The Celery tests' broker: a database of its own, emptied before each test.
 CELERY_REDIS = "redis://127.0.0.1:6379/5"
+# The benchmarks' cache, apart from the Celery tests' broker that they empty.
+BENCHMARK_REDIS_URL = "redis://127.0.0.1:6379/6"
+# The generated test suite's Redis in the gates tier, as the generated CI gives it one.
+GATES_REDIS_URL = "redis://127.0.0.1:6379/7"
 # Nothing listens on port 9 (discard): connections to it are refused.
 DEAD_DATABASE = "postgres://postgres@127.0.0.1:9/unreachable"
 DEAD_REDIS = "redis://127.0.0.1:9/0"
