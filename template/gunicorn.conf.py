@@ -33,8 +33,11 @@ preload_app = True
 max_requests = 10000
 max_requests_jitter = 5000
 
-# A request that runs past `timeout` gets its worker killed; on SIGTERM,
-# workers get `graceful_timeout` to finish what they are serving.
+# A worker whose main loop stops for `timeout` seconds is killed. With threads,
+# that loop keeps running while a request thread waits, so `timeout` does not
+# end a slow request: the database and Redis bounds do (config/database.py,
+# config/services.py). On SIGTERM, workers get `graceful_timeout` to finish
+# what they are serving.
 timeout = 30
 graceful_timeout = 30
 # Seconds an idle keep-alive connection from nginx stays open.

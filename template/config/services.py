@@ -6,6 +6,7 @@ graceful-failure options are defined once.
 
 from typing import Any
 
+from config import database as postgres
 from config.variables import Environment
 
 # Seconds a cache call may block before the site carries on without the cache.
@@ -25,13 +26,19 @@ def database(env: Environment, *, pooled: bool) -> dict[str, Any]:
     options: dict[str, Any] = {
         "connect_timeout": env["DATABASE_CONNECT_TIMEOUT"],
         "options": f"-c statement_timeout={env['DATABASE_STATEMENT_TIMEOUT_MS']}",
+        **postgres.TCP_OPTIONS,
     }
     if pooled:
-        # Django's native pool (psycopg_pool) replaces persistent connections.
+        # Django's native pool (psycopg_pool) replaces persistent connections;
+        # config/database.py bounds its waits on a dead network.
         options["pool"] = {
             "min_size": env["DATABASE_POOL_MIN_SIZE"],
             "max_size": env["DATABASE_POOL_MAX_SIZE"],
             "timeout": env["DATABASE_POOL_TIMEOUT"],
+            "connection_class": postgres.bounded_connection(
+                env["DATABASE_STATEMENT_TIMEOUT_MS"]
+            ),
+            "check": postgres.check,
         }
         config["CONN_MAX_AGE"] = 0
     config["CONN_HEALTH_CHECKS"] = True

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 
 # Seconds a readiness check may wait for a pooled database connection. Shorter
-# than DATABASE_POOL_TIMEOUT, so a dead database is reported within 2 seconds.
+# than DATABASE_POOL_TIMEOUT, so that a check the probe gave up on (after its
+# READY_BUDGET, see views.py) ends soon after.
 POOL_CHECK_TIMEOUT = 1.0
 
 
