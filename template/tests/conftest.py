@@ -10,14 +10,28 @@ import pytest
 from django.core.cache import cache
 
 from config.env import VARIABLES, production_sample
+from config.limits import COUNTS
+
+from .outage import Unreachable
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Give every test an empty cache."""
+    """Give every test an empty cache, and empty rate-limit counts."""
     cache.clear()
+    COUNTS.local.clear()
     yield
     cache.clear()
+    COUNTS.local.clear()
+
+
+@pytest.fixture
+def redis_down(monkeypatch: pytest.MonkeyPatch) -> Unreachable:
+    """The rate-limit counts' Redis, refusing every call."""
+    down = Unreachable()
+    monkeypatch.setattr(COUNTS, "shared", down)
+    monkeypatch.setattr(COUNTS, "failed_at", float("-inf"))
+    return down
 
 
 @pytest.fixture
