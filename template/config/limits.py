@@ -32,7 +32,9 @@ class LimitCounts(BaseCache):
     def __init__(self) -> None:
         super().__init__({})
         # Local-memory caches of one name share their entries: a name each.
-        self.local = LocMemCache(f"limits-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+        self.local = LocMemCache(
+            f"limits-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 10_000}}
+        )
         self.shared: BaseCache | None = None
         self.failed_at = float("-inf")
 

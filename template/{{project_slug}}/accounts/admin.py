@@ -39,7 +39,9 @@ class AdminSite(admin.AdminSite):
         index = reverse("admin:index", current_app=self.name)
         target = request.GET.get(REDIRECT_FIELD_NAME, "")
         if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
         ):
             target = index
         user = request.user

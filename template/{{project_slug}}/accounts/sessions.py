@@ -16,9 +16,18 @@ from django.http import HttpRequest, HttpResponse
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
+# The wall clock, which the tests move forward.
+clock = time.time
 # How stale "last seen" may get, in seconds, so that a busy session is not
 # written back to the database on every request.
 SEEN_RESOLUTION = 60
+
+
+def start(request: HttpRequest) -> None:
+    """Note the sign-in: the lifetime counts from now."""
+    now = clock()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN_AT] = now
 
 
 class SessionTimeoutMiddleware:
@@ -27,11 +36,12 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            self.check(request, time.time())
+            self.check(request, clock())
         return self.get_response(request)
 
     def check(self, request: HttpRequest, now: float) -> None:
         session = request.session
+        # A session from before this middleware starts its lifetime now.
         signed_in_at = session.setdefault(SIGNED_IN_AT, now)
         last_seen_at = session.get(LAST_SEEN_AT, now)
         idle = now - last_seen_at > settings.SESSION_IDLE_TIMEOUT
