@@ -61,7 +61,7 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
         return int(deleted)
 
 
-def attempted_username(request: HttpRequest, credentials: Any = None) -> str:
+def username(request: HttpRequest, credentials: Any = None) -> str:
     """The account a sign-in attempt names, lower-cased.
 
     allauth's form posts it as "login" and authenticates with "email";
