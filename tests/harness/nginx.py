@@ -80,7 +80,7 @@ def behind_nginx(project: Path, work: Path) -> Iterator[Site]:
     """gunicorn behind nginx with TLS, its files in ``work``."""
     nginx = require("nginx")
     with postgres_database() as database_url:
-        env = production_env(database_url)
+        env = production_env(project, database_url)
         manage(project, env, "migrate", "--no-input")
         http_port, https_port = free_port(), free_port()
         with gunicorn(project, env, work / "gunicorn") as base:
