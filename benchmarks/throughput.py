@@ -113,6 +113,7 @@ def _installed_project(work: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"]
     sh([*psql, f"CREATE DATABASE {database}"], cwd=work)
     env = production_env(
+        project,
         f"postgres://postgres@127.0.0.1:5432/{database}",
         REDIS_URL=BENCHMARK_REDIS_URL,
         WEB_CONCURRENCY=WORKERS,

@@ -15,5 +15,5 @@ from harness.render import RENDERS, generate
 def rendered(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The defaults, custom answers, and every option off."""
+    """The defaults, custom answers with every option on, and every option off."""
     return generate(tmp_path_factory.mktemp(request.param), RENDERS[request.param])

@@ -6,13 +6,22 @@ import py_compile
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from harness.commands import ROOT, run
 from harness.git import git_commit_all
-from harness.render import COPIER, CUSTOM_ANSWERS, copier_copy, generate, rendered_files
+from harness.options import OPTIONS, questions
+from harness.render import (
+    COPIER,
+    CUSTOM_ANSWERS,
+    RENDERS,
+    copier_copy,
+    generate,
+    rendered_files,
+)
 from harness.workflows import GITHUB_EXPRESSION
 
 JINJA_LEFTOVER = re.compile(r"{{|{%|{#")
@@ -35,6 +44,31 @@ def jinja_left_in(relative_path: Path, line: str) -> bool:
     if relative_path.parts[0] == ".github" and relative_path.suffix in YAML:
         line = GITHUB_EXPRESSION.sub("", line)
     return bool(JINJA_LEFTOVER.search(line))
+
+
+def offered(spec: dict[str, Any]) -> set[str]:
+    """The answers a question of copier.yml offers, as the command line spells
+    them; empty for free text."""
+    if spec["type"] == "bool":
+        return {"true", "false"}
+    return {str(choice) for choice in spec.get("choices", [])}
+
+
+def spelled(spec: dict[str, Any], answer: object) -> str:
+    return str(answer).lower() if spec["type"] == "bool" else str(answer)
+
+
+def test_the_renders_give_every_question_each_answer_it_offers() -> None:
+    """Every choice of every question (each option's two answers, each Python
+    version) is in one of the renders that the checks below run on."""
+    checked = {name: spec for name, spec in questions().items() if offered(spec)}
+    assert set(OPTIONS) < set(checked)
+    for name, spec in checked.items():
+        given = {
+            spelled(spec, (answers or {}).get(name, spec.get("default")))
+            for answers in RENDERS.values()
+        }
+        assert given == offered(spec), (name, given)
 
 
 def test_no_jinja_is_left_anywhere(rendered: Path) -> None:

@@ -21,7 +21,7 @@ from harness.gates import (
 from harness.git import git_commit_all
 from harness.options import ALL_OFF, ALL_ON, OPTIONS, default_answer, value_choices
 from harness.pairwise import all_pairs
-from harness.render import CUSTOM_ANSWERS, generate, install
+from harness.render import CUSTOM_ANSWERS, RENDERS, generate, install
 from harness.services import GATES_REDIS_URL, postgres_database
 from harness.vulnerability import vulnerability_service
 
@@ -251,7 +251,9 @@ def test_pre_commit_refuses_update_leftovers(
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("docker"), CUSTOM_ANSWERS)
+    """Custom answers with every option on: the Dockerfile and compose file
+    the fast tier's custom render checks for leftover Jinja."""
+    return generate(tmp_path_factory.mktemp("docker"), RENDERS["custom"])
 
 
 def test_dockerfile_passes_hadolint(rendered: Path, tmp_path: Path) -> None:

@@ -77,11 +77,11 @@ def fingerprint(database: str) -> dict[str, str]:
     }
 
 
-def backup_env(database: str, **extra: str) -> dict[str, str]:
-    """What the scripts and manage.py see on a production host, for a database
-    of the local server named ``database``."""
+def backup_env(project: Path, database: str, **extra: str) -> dict[str, str]:
+    """What the scripts and manage.py of ``project`` see on a production host,
+    for a database of the local server named ``database``."""
     return services.production_env(
-        services.POSTGRES_SERVER.format(name=database), **extra
+        project, services.POSTGRES_SERVER.format(name=database), **extra
     )
 
 
@@ -131,7 +131,7 @@ def restored_copy(
     _, backups = source
     copy = new_database()
     dump = next(backups.glob("*.dump"))
-    make(project, backup_env(copy), "restore", f"BACKUP={dump}")
+    make(project, backup_env(project, copy), "restore", f"BACKUP={dump}")
     return copy
 
 

@@ -83,7 +83,7 @@ def behind_nginx(project: Path, work: Path, **extra_env: str) -> Iterator[Site]:
     to the production environment or overrides it."""
     nginx = require("nginx")
     with postgres_database() as database_url:
-        env = production_env(database_url, **extra_env)
+        env = production_env(project, database_url, **extra_env)
         manage(project, env, "migrate", "--no-input")
         http_port, https_port = free_port(), free_port()
         with gunicorn(project, env, work / "gunicorn") as base:

@@ -10,7 +10,7 @@ import jinja2
 import yaml
 
 from harness.commands import ROOT, run
-from harness.options import ALL_OFF, SWITCHES, questions
+from harness.options import ALL_OFF, ALL_ON, SWITCHES, questions
 
 TEMPLATE = ROOT / "template"
 COPIER = [sys.executable, "-m", "copier"]
@@ -30,8 +30,15 @@ CUSTOM_ANSWERS = {
     "time_zone": "Europe/Paris",
 }
 
-# The fast tier's three renders: the defaults, custom answers, every option off.
-RENDERS = {"defaults": None, "custom": CUSTOM_ANSWERS, "all-off": ALL_OFF}
+# The fast tier's three renders: the defaults, custom answers with every option
+# on (email=anymail too, which the defaults leave off), and every option off.
+# Together they give each question every answer it offers, as
+# tests/fast/test_render.py checks.
+RENDERS = {
+    "defaults": None,
+    "custom": {**CUSTOM_ANSWERS, **ALL_ON},
+    "all-off": ALL_OFF,
+}
 
 
 def copier_copy(

@@ -1,4 +1,5 @@
-"""The local PostgreSQL and Redis, and a production environment that uses them.
+"""The local PostgreSQL and Redis, and a production environment that uses them:
+a generated project's own sample, with this machine's addresses.
 
 Each Redis database number belongs to one use, so that tests running at the
 same time never share one.
@@ -6,10 +7,10 @@ same time never share one.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from harness.commands import ROOT, run
@@ -67,19 +68,36 @@ def postgres_pids(database_url: str) -> set[int]:
     return {int(pid) for pid in output.split()}
 
 
-def production_env(database_url: str, **extra: str) -> dict[str, str]:
-    """A complete production environment for a generated project, as a host
-    gives it: email=smtp reads EMAIL_URL, email=anymail EMAIL_PROVIDER and
-    EMAIL_API_KEY; each ignores the others."""
+# What the test machine needs instead of the sample's addresses: its hosts,
+# its databases and its two cores. Only names from the table, as
+# tests/runtime/test_configuration.py proves.
+def machine(database_url: str) -> dict[str, str]:
     return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,example.com",
         "DATABASE_URL": database_url,
         "REDIS_URL": RUNTIME_REDIS_URL,
         "WEB_CONCURRENCY": "2",
-        "EMAIL_URL": "smtp://127.0.0.1:25",
-        "EMAIL_PROVIDER": "postmark",
-        "EMAIL_API_KEY": secrets.token_urlsafe(24),
+    }
+
+
+# Django's own variable, not the table's: manage.py defaults to dev.
+PRODUCTION_SETTINGS = {"DJANGO_SETTINGS_MODULE": "config.settings.production"}
+
+
+@cache
+def production_sample(project: Path) -> dict[str, str]:
+    """The project's own production sample (`python -m config.env sample`):
+    every variable its table declares with a sample, and nothing else."""
+    output = run([project / ".venv/bin/python", "-m", "config.env", "sample"], project)
+    return dict(line.split("=", 1) for line in output.stdout.splitlines())
+
+
+def production_env(project: Path, database_url: str, **extra: str) -> dict[str, str]:
+    """A complete production environment for ``project``, as a host gives it:
+    the project's sample, with this machine's addresses, and ``extra``."""
+    return {
+        **PRODUCTION_SETTINGS,
+        **production_sample(project),
+        **machine(database_url),
         **extra,
     }

@@ -20,7 +20,9 @@ def prepared(tmp_path_factory: pytest.TempPathFactory, answers: dict[str, str]) 
     project = generate(tmp_path_factory.mktemp("runtime"), answers)
     install(project)
     # Production pages need the hashed static files, as in any deployment.
-    manage(project, production_env(DEAD_DATABASE), "collectstatic", "--no-input")
+    manage(
+        project, production_env(project, DEAD_DATABASE), "collectstatic", "--no-input"
+    )
     return project
 
 

@@ -31,7 +31,7 @@ def test_the_api_throttles_each_client_address_behind_the_proxy(
 ) -> None:
     """Counts live in Redis, shared by both workers, one bucket per X-Real-IP."""
     project = all_on
-    env = production_env(postgres_database)
+    env = production_env(all_on, postgres_database)
     limit = anonymous_api_limit(project)
     # Fresh addresses each run: earlier runs' counts may still be in Redis.
     subnet = f"198.18.{secrets.randbelow(256)}"
@@ -75,7 +75,9 @@ def test_the_api_throttle_is_shared_by_both_workers(
     limit = anonymous_api_limit(project)
     client = f"198.18.{secrets.randbelow(256)}.3"
     headers = {"X-Forwarded-Proto": "https", "X-Real-IP": client}
-    with gunicorn(project, production_env(postgres_database), tmp_path) as base:
+    with gunicorn(
+        project, production_env(project, postgres_database), tmp_path
+    ) as base:
         address = base.removeprefix("http://")
         held: dict[int, http.client.HTTPConnection] = {}
         deadline = time.monotonic() + 30
@@ -124,7 +126,7 @@ def test_the_api_throttle_keeps_limiting_while_redis_is_down(
     project = all_on
     limit = anonymous_api_limit(project)
     headers = {"X-Forwarded-Proto": "https", "X-Real-IP": "198.18.0.9"}
-    env = production_env(postgres_database, REDIS_URL=DEAD_REDIS)
+    env = production_env(all_on, postgres_database, REDIS_URL=DEAD_REDIS)
     with gunicorn(project, env, tmp_path) as base:
         connection = http.client.HTTPConnection(
             base.removeprefix("http://"), timeout=10

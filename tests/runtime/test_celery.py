@@ -19,7 +19,7 @@ pytestmark = pytest.mark.xdist_group("runtime")
 def celery_env(all_on: Path, postgres_database: str) -> dict[str, str]:
     """Production settings on a migrated database, with an empty broker."""
     run([require("redis-cli"), "-u", CELERY_REDIS, "flushdb"], cwd=all_on)
-    env = production_env(postgres_database, REDIS_URL=CELERY_REDIS)
+    env = production_env(all_on, postgres_database, REDIS_URL=CELERY_REDIS)
     manage(all_on, env, "migrate", "--no-input")
     return env
 

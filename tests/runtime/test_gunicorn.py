@@ -22,7 +22,7 @@ def test_one_json_access_line_per_request_with_its_request_id(
     # The order of the lines is not compared: each worker thread writes its
     # line after it has sent the response, so a later request's line can come
     # first, and each worker process buffers its own stdout.
-    env = production_env(postgres_database)
+    env = production_env(project, postgres_database)
     with gunicorn(project, env, tmp_path) as base:
         ids = [get(f"{base}/health/live/")[1]["X-Request-ID"] for _ in range(5)]
         sent = get(f"{base}/health/live/", headers={"X-Request-ID": "from-nginx-42"})
@@ -40,7 +40,7 @@ def test_one_json_access_line_per_request_with_its_request_id(
 def test_gunicorn_keeps_connections_alive(
     project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
-    env = production_env(postgres_database)
+    env = production_env(project, postgres_database)
     with gunicorn(project, env, tmp_path) as base:
         connection = http.client.HTTPConnection(base.removeprefix("http://"))
         statuses = []
@@ -62,7 +62,10 @@ def test_requests_reuse_pooled_connections(
     project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
     env = production_env(
-        postgres_database, DATABASE_POOL_MIN_SIZE="1", DATABASE_POOL_MAX_SIZE="2"
+        project,
+        postgres_database,
+        DATABASE_POOL_MIN_SIZE="1",
+        DATABASE_POOL_MAX_SIZE="2",
     )
     with gunicorn(project, env, tmp_path) as base:
         for _ in range(10):
@@ -82,7 +85,9 @@ def test_requests_reuse_pooled_connections(
 def test_a_slow_query_is_cancelled_by_statement_timeout(
     project: Path, postgres_database: str
 ) -> None:
-    env = production_env(postgres_database, DATABASE_STATEMENT_TIMEOUT_MS="300")
+    env = production_env(
+        project, postgres_database, DATABASE_STATEMENT_TIMEOUT_MS="300"
+    )
     code = (
         "import time\n"
         "from django.db import OperationalError, connection\n"
@@ -104,13 +109,13 @@ def test_gunicorn_config_passes_its_own_check(project: Path) -> None:
     result = run(
         [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
          "--check-config"],
-        cwd=project, env=production_env(DEAD_DATABASE, WEB_CONCURRENCY="3"),
+        cwd=project, env=production_env(project, DEAD_DATABASE, WEB_CONCURRENCY="3"),
     )  # fmt: skip
     assert result.returncode == 0
     bad = run(
         [project / ".venv/bin/gunicorn", "--config", "gunicorn.conf.py",
          "--check-config"],
-        cwd=project, env=production_env(DEAD_DATABASE, WEB_CONCURRENCY="lots"),
+        cwd=project, env=production_env(project, DEAD_DATABASE, WEB_CONCURRENCY="lots"),
         check=False,
     )  # fmt: skip
     assert bad.returncode != 0

@@ -62,7 +62,7 @@ def test_make_run_serves_the_site_on_sqlite_with_no_services(
 def test_production_serves_health_under_gunicorn(
     project: Path, postgres_database: str, tmp_path: Path
 ) -> None:
-    env = production_env(postgres_database)
+    env = production_env(project, postgres_database)
     manage(project, env, "migrate", "--no-input")
     with gunicorn(project, env, tmp_path) as base:
         status, headers, body = get(f"{base}/health/live/")
@@ -82,7 +82,7 @@ def test_ready_is_503_within_one_second_when_postgres_is_unreachable(
 ) -> None:
     # One worker, known to be booted once live answers, so that the timing
     # measures the readiness check and not a worker still starting up.
-    env = production_env(DEAD_DATABASE, WEB_CONCURRENCY="1")
+    env = production_env(project, DEAD_DATABASE, WEB_CONCURRENCY="1")
     with gunicorn(project, env, tmp_path) as base:
         started = time.monotonic()
         status, _, body = get(f"{base}/health/ready/")
@@ -97,7 +97,9 @@ def test_ready_is_503_within_one_second_when_postgres_hangs(
     project: Path, silent_server: int, tmp_path: Path
 ) -> None:
     env = production_env(
-        f"postgres://postgres@127.0.0.1:{silent_server}/app", WEB_CONCURRENCY="1"
+        project,
+        f"postgres://postgres@127.0.0.1:{silent_server}/app",
+        WEB_CONCURRENCY="1",
     )
     with gunicorn(project, env, tmp_path) as base:
         for _ in range(2):  # the first check opens the pool, the second reuses it
@@ -124,7 +126,9 @@ def test_pages_keep_answering_when_redis_is_down(
     if outage == "hung":
         redis = f"redis://127.0.0.1:{request.getfixturevalue('silent_server')}/0"
     # One worker, booted once live answers, as for the database outage.
-    env = production_env(postgres_database, REDIS_URL=redis, WEB_CONCURRENCY="1")
+    env = production_env(
+        project, postgres_database, REDIS_URL=redis, WEB_CONCURRENCY="1"
+    )
     manage(project, env, "migrate", "--no-input")
     with gunicorn(project, env, tmp_path) as base:
         started = time.monotonic()

@@ -28,6 +28,7 @@ def test_production_mail_reaches_the_smtp_server_in_email_url(all_off: Path) -> 
     sink = SmtpSinkServer(("127.0.0.1", 0), SmtpSink)
     sink.messages = []
     env = production_env(
+        all_off,
         DEAD_DATABASE,
         EMAIL_URL=f"smtp://127.0.0.1:{sink.server_address[1]}",
         DJANGO_DEFAULT_FROM_EMAIL="shop@example.com",
@@ -54,6 +55,7 @@ def test_production_mail_reaches_the_email_service_over_https(
     server.socket = context.wrap_socket(server.socket, server_side=True)
     token = secrets.token_urlsafe(24)
     env = production_env(
+        all_on,
         DEAD_DATABASE,
         EMAIL_PROVIDER="postmark",
         EMAIL_API_KEY=token,

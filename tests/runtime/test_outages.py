@@ -88,6 +88,7 @@ def test_waits_stay_bounded_through_an_outage(
     database_url = postgres_database.replace(":5432/", f":{proxies['database'].port}/")
     redis_url = RUNTIME_REDIS_URL.replace(":6379/", f":{proxies['redis'].port}/")
     env = production_env(
+        project,
         database_url,
         REDIS_URL=redis_url,
         WEB_CONCURRENCY="1",

@@ -78,7 +78,7 @@ def test_an_empty_web_concurrency_as_in_the_example_file_means_the_default(
     assert "\nWEB_CONCURRENCY=\n" in example
     log = tmp_path / "error.log"
     process, base = start(
-        project, production_env(postgres_database, WEB_CONCURRENCY=""), log
+        project, production_env(project, postgres_database, WEB_CONCURRENCY=""), log
     )
     try:
         wait_until_live(base, process, log)
@@ -120,7 +120,7 @@ def test_a_bad_environment_stops_the_server_with_one_error(
     named: list[str],
 ) -> None:
     log = tmp_path / "error.log"
-    process, _ = start(project, production_env(postgres_database, **bad), log)
+    process, _ = start(project, production_env(project, postgres_database, **bad), log)
     assert process.wait(timeout=60) == 1
     stderr = log.read_text()
     assert stderr.startswith("Configuration error: "), stderr
@@ -141,7 +141,7 @@ def test_a_restart_behind_a_held_socket_loses_no_request(
     listener = socket.create_server(("127.0.0.1", 0), backlog=2048)
     port = listener.getsockname()[1]
     held = listener.fileno()
-    env = {**CLEAN_ENV, **production_env(postgres_database)}
+    env = {**CLEAN_ENV, **production_env(project, postgres_database)}
     command = [*entry_points(project)["systemd"][1:], "--access-logfile", "/dev/null"]
     log = tmp_path / "gunicorn.log"
 

@@ -50,7 +50,7 @@ def source(
     """A migrated, populated database and the directory holding its one backup."""
     database = new_database()
     backups = tmp_path_factory.mktemp("source-backups")
-    env = backup_env(database, BACKUP_DIR=str(backups))
+    env = backup_env(project, database, BACKUP_DIR=str(backups))
     python = str(project / ".venv/bin/python")
     run([python, "manage.py", "migrate", "--no-input"], cwd=project, env=env)
     run(

@@ -62,7 +62,10 @@ def test_a_failing_pg_dump_leaves_no_partial_file(
     failing.chmod(0o755)
     backups = tmp_path / "backups"
     env = backup_env(
-        database, BACKUP_DIR=str(backups), PATH=f"{fake_bin}:{os.environ['PATH']}"
+        project,
+        database,
+        BACKUP_DIR=str(backups),
+        PATH=f"{fake_bin}:{os.environ['PATH']}",
     )
     result = run(["scripts/backup_db.sh"], cwd=project, env=env, check=False)
     assert result.returncode == 1
@@ -90,6 +93,7 @@ def test_the_password_never_reaches_a_command_line(
         )
         wrapper.chmod(0o755)
     env = backup_env(
+        project,
         database,
         DATABASE_URL=f"postgres://postgres:S3cret%40pw@127.0.0.1:5432/{database}",
         BACKUP_DIR=str(tmp_path / "backups"),

@@ -27,7 +27,7 @@ def test_restore_into_a_new_database_matches_every_table(
     database, backups = source
     target = new_database()
     dump = next(backups.glob("*.dump"))
-    env = backup_env(target)
+    env = backup_env(project, target)
     output = make(project, env, "restore", f"BACKUP={dump}").stdout
     assert "verifying the checksums" in output
     assert f"restored into {target}" in output
@@ -42,7 +42,9 @@ def test_backup_verify_passes_and_drops_its_scratch_database(
 ) -> None:
     database, backups = source
     before = fingerprint(database)
-    result = backup_verify(project, backup_env(database, BACKUP_DIR=str(backups)))
+    result = backup_verify(
+        project, backup_env(project, database, BACKUP_DIR=str(backups))
+    )
     verdict = result.stdout.strip().splitlines()[-1]
     assert verdict.startswith("backup-verify: PASSED"), result.stdout
     assert "rows match the source" in verdict
@@ -71,7 +73,7 @@ def test_backup_verify_fails_on_a_damaged_dump(
         rewrite_checksums(dump)
     before = fingerprint(database)
 
-    env = backup_env(database, BACKUP_DIR=str(dump.parent))
+    env = backup_env(project, database, BACKUP_DIR=str(dump.parent))
     result = backup_verify(project, env, check=False)
     assert result.returncode != 0
     verdict = result.stdout.strip().splitlines()[-1]
@@ -93,7 +95,7 @@ def test_backup_verify_fails_when_the_row_counts_differ(
         rows.read_text().replace("public.users_user\t40", "public.users_user\t41")
     )
     rewrite_checksums(dump)
-    env = backup_env(database, BACKUP_DIR=str(dump.parent))
+    env = backup_env(project, database, BACKUP_DIR=str(dump.parent))
     result = backup_verify(project, env, check=False)
     assert result.returncode != 0
     assert "public.users_user\t41" in result.stderr
@@ -109,7 +111,7 @@ def test_backup_verify_fails_when_a_migration_is_missing(
 ) -> None:
     behind = restored_copy(project, source, new_database)
     psql(behind, "DELETE FROM django_migrations WHERE app = 'sessions'")
-    env = backup_env(behind, BACKUP_DIR=str(tmp_path))
+    env = backup_env(project, behind, BACKUP_DIR=str(tmp_path))
     make(project, env, "backup")
     result = backup_verify(project, env, check=False)
     assert result.returncode != 0

@@ -43,7 +43,7 @@ def test_a_failed_forced_restore_leaves_the_target_as_it_was(
     rewrite_checksums(damaged)
     result = make(
         project,
-        backup_env(target),
+        backup_env(project, target),
         "restore",
         "FORCE=1",
         f"BACKUP={damaged}",
@@ -62,13 +62,15 @@ def test_restore_refuses_a_non_empty_database_without_force(
     psql(target, "CREATE TABLE notes (note text); INSERT INTO notes VALUES ('mine')")
     dump = next(backups.glob("*.dump"))
 
-    result = make(project, backup_env(target), "restore", f"BACKUP={dump}", check=False)
+    result = make(
+        project, backup_env(project, target), "restore", f"BACKUP={dump}", check=False
+    )
     assert result.returncode != 0
     assert f"{target} is not empty" in result.stderr
     assert "--force" in result.stderr
     assert tables(target) == ["public.notes"]
 
-    make(project, backup_env(target), "restore", "FORCE=1", f"BACKUP={dump}")
+    make(project, backup_env(project, target), "restore", "FORCE=1", f"BACKUP={dump}")
     assert psql(target, "SELECT note FROM notes").split() == ["mine"]
     restored = fingerprint(target)
     del restored["public.notes"]

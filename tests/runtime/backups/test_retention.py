@@ -40,6 +40,7 @@ def test_retention_deletes_only_what_is_past_the_limits(
     (tmp_path / "notes.txt").write_text("not a backup")
 
     env = backup_env(
+        project,
         database,
         BACKUP_DIR=str(tmp_path),
         BACKUP_KEEP_DAYS=keep_days,
@@ -69,7 +70,11 @@ def test_retention_keeps_the_newest_and_the_new_backup_whatever_the_clock(
         os.utime(path, (time.time() - 30 * DAY,) * 2)
 
     env = backup_env(
-        database, BACKUP_DIR=str(tmp_path), BACKUP_KEEP_DAYS="7", BACKUP_KEEP_COUNT="1"
+        project,
+        database,
+        BACKUP_DIR=str(tmp_path),
+        BACKUP_KEEP_DAYS="7",
+        BACKUP_KEEP_COUNT="1",
     )
     output = make(project, env, "backup").stdout
     new = output.strip().splitlines()[-1].removeprefix(f"backup: done: {tmp_path}/")
@@ -89,6 +94,7 @@ def test_the_off_site_hook_gets_the_files_and_its_failure_is_reported(
     backups.mkdir()
     old = fake_backup(backups, database, 30)
     env = backup_env(
+        project,
         database,
         BACKUP_DIR=str(backups),
         BACKUP_KEEP_DAYS="7",
