@@ -128,7 +128,7 @@ def test_unhashed_static_files_are_cached_briefly(
 def test_other_host_names_are_refused_without_an_answer(
     behind_nginx: Site,
 ) -> None:
-    http_port, https_port, cafile, _ = behind_nginx
+    http_port, https_port, cafile = behind_nginx[:3]
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         get(f"http://127.0.0.1:{http_port}/", headers={"Host": "scanner.invalid"})
     with pytest.raises(ssl.SSLError):
