@@ -7,8 +7,9 @@ own variables have their cases beside its tests, in ``ENV_CASES``.
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+import redis
 from hypothesis import strategies as st
 from hypothesis.provisional import domains
 
@@ -112,10 +113,54 @@ def optional_port(ports: st.SearchStrategy[int] = PORTS) -> st.SearchStrategy[st
 
 # Credentials as a URL carries them: any text, percent-encoded.
 SECRETS = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    st.characters(codec="utf-8", exclude_characters="\x00"),
     min_size=1,
     max_size=20,
 ).map(lambda text: quote(text, safe=""))
 
 # Any text the environment can hold.
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"))
+
+# Redis URLs, and the consumer every render has: redis-py, for the cache.
+
+
+def redis_consumer(env: Environment, text: str) -> None:
+    """redis-py parses the URL and builds (without opening) its connection."""
+    url = env["REDIS_URL"]
+    pool = redis.ConnectionPool.from_url(url)
+    pool.make_connection()
+    path = urlsplit(url).path.strip("/")
+    if not url.startswith("unix:") and path:
+        assert pool.connection_kwargs["db"] == int(path)
+
+
+TCP_REDIS_URLS = st.tuples(
+    st.sampled_from(["redis", "rediss"]),
+    st.one_of(st.just(""), SECRETS.map(lambda secret: f":{secret}@")),
+    HOSTS,
+    optional_port(),
+    st.one_of(st.just(""), st.integers(0, 15).map(lambda db: f"/{db}")),
+).map(lambda p: f"{p[0]}://{p[1]}{p[2]}{p[3]}{p[4]}")
+UNIX_REDIS_URLS = st.integers(0, 15).map(
+    lambda db: f"unix:///run/redis/redis.sock?db={db}"
+)
+REDIS_URLS = st.one_of(TCP_REDIS_URLS, UNIX_REDIS_URLS)
+BAD_REDIS_URLS = st.one_of(
+    BAD_HOSTS.map(lambda host: f"redis://{host}:6379/0"),
+    BAD_PORTS.map(lambda port: f"redis://cache.internal:{port}/0"),
+    foreign(st.integers(0, 15)).map(lambda db: f"redis://cache.internal/{db}"),
+    st.sampled_from(
+        [
+            "",
+            "http://cache.internal:6379",
+            "redis://",
+            "unix://",
+            "redis://cache.internal/zero",
+            "redis://cache.internal/0/1",
+            "redis://cache.internal/0?bogus=1",
+            "redis://cache.internal/0?db=x",
+            "cache.internal:6379",
+        ]
+    ),
+    padded(REDIS_URLS),
+)
