@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from environs import Env, ValidationError
@@ -155,10 +155,19 @@ def is_host(value: str) -> bool:
     return True
 
 
+def split_url(value: str) -> SplitResult:
+    """urlsplit(), but a ValidationError where it raises ValueError (on an
+    unclosed IPv6 bracket or an IPv4 address in brackets, echoing the value)."""
+    try:
+        return urlsplit(value)
+    except ValueError:
+        raise ValidationError("Must be a URL.") from None
+
+
 def url_host_and_port(value: str) -> bool:
     """The URL is printable ASCII and names a valid host and, if any, port 1-65535."""
-    parts = urlsplit(value)
     try:
+        parts = urlsplit(value)
         port = parts.port
     except ValueError:
         return False
@@ -180,7 +189,7 @@ def between(low: float, high: float) -> Check:
 
 
 def https_url(value: str) -> None:
-    parts = urlsplit(value)
+    parts = split_url(value)
     if value and (parts.scheme != "https" or not url_host_and_port(value)):
         raise ValidationError("Must be an https:// URL with a valid host, or empty.")
 

@@ -32,6 +32,8 @@ class Cases:
     # None for free text, which nothing refuses.
     malformed: st.SearchStrategy[str] | None
     consumer: Consumer = accept_anything
+    # For a URL: the URL with {host} for its host.
+    url: str = ""
 
 
 # Arabic-Indic digits: Python's int() reads them, gunicorn and libpq do not.
@@ -79,22 +81,24 @@ HOSTNAMES = domains(max_length=80)
 IPV4 = st.ip_addresses(v=4).map(str)
 IPV6 = st.ip_addresses(v=6).map(lambda address: f"[{address}]")
 HOSTS = st.one_of(HOSTNAMES, IPV4, IPV6)
+# Every URL variable is also tried with each of these, not only with a sample.
+KNOWN_BAD_HOSTS = [
+    "-a.example",
+    "a-.example",
+    "a..example",
+    "a_b.example",
+    "exa mple.com",
+    "bücher.example",
+    "a" * 64 + ".example",
+    "example.com/x",
+    "[192.0.2.1]",
+    "[::1",
+    "::1]",
+    "[",
+    "١٢٧.0.0.1",
+]
 BAD_HOSTS = st.one_of(
-    st.sampled_from(
-        [
-            "-a.example",
-            "a-.example",
-            "a..example",
-            "a_b.example",
-            "exa mple.com",
-            "bücher.example",
-            "a" * 64 + ".example",
-            "example.com/x",
-            "[192.0.2.1]",
-            "[::1",
-            "١٢٧.0.0.1",
-        ]
-    ),
+    st.sampled_from(KNOWN_BAD_HOSTS),
     HOSTNAMES.map(lambda host: host + "_"),
     HOSTNAMES.map(lambda host: "ü" + host),
 )
