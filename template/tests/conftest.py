@@ -8,11 +8,19 @@ from types import ModuleType
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings
 
 from config.env import VARIABLES, production_sample
 from config.limits import COUNTS
 
 from .outage import Unreachable
+
+# Property-based tests stay quick and repeatable: the same examples on every
+# run and in CI, no example database, and no per-example deadline under coverage.
+settings.register_profile(
+    "project", max_examples=30, deadline=None, derandomize=True, database=None
+)
+settings.load_profile("project")
 
 
 @pytest.fixture(autouse=True)

@@ -269,7 +269,7 @@ def test_web_concurrency_defaults_to_a_capped_cpu_count(
     assert web_concurrency() == 3
 
 
-@pytest.mark.parametrize("value", ["0", "many", "2.5"])
+@pytest.mark.parametrize("value", ["-3", "many", "2.5", "١٢"])
 def test_web_concurrency_must_be_a_positive_integer(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:

@@ -9,8 +9,9 @@ import pytest
 
 from harness.celery import celery, session_keys
 from harness.commands import require, run
+from harness.faults import fault_proxy
 from harness.processes import manage, started, wait_for
-from harness.services import CELERY_REDIS, production_env
+from harness.services import CELERY_REDIS, DEAD_DATABASE, production_env
 
 pytestmark = pytest.mark.xdist_group("runtime")
 
@@ -95,3 +96,43 @@ def test_celery_beat_loads_the_schedule_and_stops_cleanly(
         )
     assert beat.returncode == 0, log.read_text()
     assert "clear-expired-sessions" in log.read_text()
+
+
+# Publishes the session task and prints how it ended, in seconds, with the
+# bound that config/celery/conf.py sets on every broker connection and command.
+PUBLISH_TIMED = (
+    "import time\n"
+    "from kombu.exceptions import OperationalError\n"
+    "from config.celery.conf import BROKER_SOCKET_TIMEOUT\n"
+    "from my_project.core.tasks import clear_expired_sessions\n"
+    "start = time.monotonic()\n"
+    "try:\n"
+    "    clear_expired_sessions.delay()\n"
+    "except OperationalError as error:\n"
+    "    print('failed', time.monotonic() - start, BROKER_SOCKET_TIMEOUT, error)\n"
+    "else:\n"
+    "    print('published', time.monotonic() - start, BROKER_SOCKET_TIMEOUT)\n"
+)
+# Seconds allowed beyond the socket timeout: one connection, with its retries'
+# short intervals, under coverage on a busy machine.
+PUBLISH_MARGIN = 2.0
+
+
+@pytest.mark.parametrize("mode", ["hang", "drop"])
+def test_publishing_a_task_to_a_stuck_broker_fails_within_the_socket_timeout(
+    all_on: Path, mode: str
+) -> None:
+    """A request that queues a task while the broker hangs or drops packets
+    gets kombu's OperationalError after BROKER_SOCKET_TIMEOUT, not a wait for
+    as long as the outage lasts."""
+    with fault_proxy(6379) as broker:
+        broker.set(mode)
+        env = production_env(
+            all_on, DEAD_DATABASE, REDIS_URL=f"redis://127.0.0.1:{broker.port}/5"
+        )
+        result = manage(all_on, env, "shell", "--no-imports", "-c", PUBLISH_TIMED)
+    outcome, elapsed, bound, *error = result.stdout.split()
+    assert outcome == "failed", result.stdout
+    assert "Timeout" in " ".join(error), result.stdout
+    # It waited on the stuck broker (not a refusal), and no longer than the bound.
+    assert float(bound) * 0.9 <= float(elapsed) <= float(bound) + PUBLISH_MARGIN
