@@ -11,6 +11,9 @@ from django.core.cache import cache
 from hypothesis import settings
 
 from config.env import VARIABLES, production_sample
+from config.limits import COUNTS
+
+from .outage import Unreachable
 
 # Property-based tests stay quick and repeatable: the same examples on every
 # run and in CI, no example database, and no per-example deadline under coverage.
@@ -22,10 +25,21 @@ settings.load_profile("project")
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Give every test an empty cache."""
+    """Give every test an empty cache, and empty rate-limit counts."""
     cache.clear()
+    COUNTS.local.clear()
     yield
     cache.clear()
+    COUNTS.local.clear()
+
+
+@pytest.fixture
+def redis_down(monkeypatch: pytest.MonkeyPatch) -> Unreachable:
+    """The rate-limit counts' Redis, refusing every call."""
+    down = Unreachable()
+    monkeypatch.setattr(COUNTS, "shared", down)
+    monkeypatch.setattr(COUNTS, "failed_at", float("-inf"))
+    return down
 
 
 @pytest.fixture

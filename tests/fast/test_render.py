@@ -28,14 +28,19 @@ JINJA_LEFTOVER = re.compile(r"{{|{%|{#")
 
 
 YAML = (".yml", ".yaml")
+DJANGO = (".html", ".txt")
 
 
 def jinja_left_in(relative_path: Path, line: str) -> bool:
     """Whether a rendered line still holds Jinja.
 
     GitHub Actions expressions, `${{ ... }}`, are meant to reach the workflow
-    and Dependabot files under .github/, so there they are not leftovers.
+    and Dependabot files under .github/, so there they are not leftovers; nor
+    is Django's template language in templates/, which Copier copies as it is
+    (test_django_templates_are_copied_verbatim).
     """
+    if relative_path.parts[0] == "templates" and relative_path.suffix in DJANGO:
+        return False
     if relative_path.parts[0] == ".github" and relative_path.suffix in YAML:
         line = GITHUB_EXPRESSION.sub("", line)
     return bool(JINJA_LEFTOVER.search(line))
@@ -78,6 +83,17 @@ def test_no_jinja_is_left_anywhere(rendered: Path) -> None:
     assert not list(rendered.rglob("*.jinja"))
 
 
+def test_django_templates_are_copied_verbatim(rendered: Path) -> None:
+    """Copier renders only .jinja files: Django's templates reach the project
+    byte for byte, so the exemption above hides nothing Copier left."""
+    source = ROOT / "template" / "templates"
+    files = sorted(p.relative_to(source) for p in source.rglob("*") if p.is_file())
+    assert files and not [f for f in files if f.suffix == ".jinja"]
+    for relative in files:
+        target = rendered / "templates" / relative
+        assert target.read_bytes() == (source / relative).read_bytes(), relative
+
+
 @pytest.mark.parametrize(
     ("path", "line", "left"),
     [
@@ -90,6 +106,8 @@ def test_no_jinja_is_left_anywhere(rendered: Path) -> None:
         (".github/dependabot.yml", "{# note #}", True),
         ("config/urls.py", "x = '${{ github.ref }}'", True),
         ("README.md", "Run ${{ github.ref }}", True),
+        ("templates/base.html", "{% block main %}{{ site_name }}", False),
+        ("templates.py", "{% if x %}", True),
     ],
 )
 def test_only_github_expressions_may_keep_braces(

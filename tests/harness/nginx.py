@@ -18,12 +18,14 @@ from harness.tls import self_signed_certificate
 
 class Site(NamedTuple):
     """The generated site behind nginx: its ports, the CA file that trusts its
-    certificate, and the access log of this nginx (no other)."""
+    certificate, the access log of this nginx (no other), and the production
+    environment its gunicorn runs with."""
 
     http_port: int
     https_port: int
     cafile: Path
     access_log: Path
+    env: dict[str, str]
 
 
 def nginx_config(
@@ -76,11 +78,12 @@ def nginx_config(
 
 
 @contextmanager
-def behind_nginx(project: Path, work: Path) -> Iterator[Site]:
-    """gunicorn behind nginx with TLS, its files in ``work``."""
+def behind_nginx(project: Path, work: Path, **extra_env: str) -> Iterator[Site]:
+    """gunicorn behind nginx with TLS, its files in ``work``; ``extra_env`` adds
+    to the production environment or overrides it."""
     nginx = require("nginx")
     with postgres_database() as database_url:
-        env = production_env(project, database_url)
+        env = production_env(project, database_url, **extra_env)
         manage(project, env, "migrate", "--no-input")
         http_port, https_port = free_port(), free_port()
         with gunicorn(project, env, work / "gunicorn") as base:
@@ -104,6 +107,7 @@ def behind_nginx(project: Path, work: Path) -> Iterator[Site]:
                     https_port,
                     work / "fullchain.pem",
                     work / "site-access.log",
+                    env,
                 )
             finally:
                 process.terminate()

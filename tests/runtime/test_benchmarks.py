@@ -23,11 +23,11 @@ def test_the_throughput_benchmark_runs() -> None:
     require("wrk")
     output = smoke("throughput.py")
     for variant in ("live, hardened", "live, bare", "live, recycling",
-                    "admin, hardened", "admin, bare", "ready, pool",
+                    "page, hardened", "page, bare", "ready, pool",
                     "ready, no pool"):  # fmt: skip
         assert re.search(rf"^{variant}{FIGURE}{FIGURE}$", output, re.M), output
     for ratio in ("live: hardened / bare", "live: recycling / hardened",
-                  "admin login: hardened / bare", "ready: pool / no pool"):  # fmt: skip
+                  "sign-in page: hardened / bare", "ready: pool / no pool"):  # fmt: skip
         assert re.search(rf"^{ratio}{FIGURE}x throughput$", output, re.M), output
 
 

@@ -72,7 +72,7 @@ def test_production_serves_health_under_gunicorn(
         assert status == 200, body
         assert json.loads(body) == {"status": "ok", "checks": checks(project)}
         # Everything but the probes is redirected to HTTPS.
-        status, headers, _ = get(f"{base}/admin/login/")
+        status, headers, _ = get(f"{base}/accounts/login/")
         assert status == 301
         assert headers["Location"].startswith("https://")
 
@@ -141,10 +141,10 @@ def test_pages_keep_answering_when_redis_is_down(
         )
         assert elapsed < 1, f"ready took {elapsed:.2f}s"
         assert get(f"{base}/health/live/")[0] == 200
-        # An ordinary page (the admin login form, with its session and CSRF
+        # An ordinary page (the sign-in form, with its session and CSRF
         # cookie) still renders; the proxy header marks the request as HTTPS.
         status, _, body = get(
-            f"{base}/admin/login/", headers={"X-Forwarded-Proto": "https"}
+            f"{base}/accounts/login/", headers={"X-Forwarded-Proto": "https"}
         )
         assert status == 200
         assert b"csrfmiddlewaretoken" in body

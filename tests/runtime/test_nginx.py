@@ -40,17 +40,21 @@ def behind_nginx(
 def test_nginx_redirects_http_to_https(behind_nginx: Site) -> None:
     http_port = behind_nginx.http_port
     status, headers, _ = get(
-        f"http://127.0.0.1:{http_port}/admin/login/?next=/x", headers={"Host": DOMAIN}
+        f"http://127.0.0.1:{http_port}/accounts/login/?next=/x",
+        headers={"Host": DOMAIN},
     )
     assert status == 301
-    assert headers["Location"] == f"https://{DOMAIN}/admin/login/?next=/x"
+    assert headers["Location"] == f"https://{DOMAIN}/accounts/login/?next=/x"
 
 
+@pytest.mark.parametrize(
+    "page", ["/", "/accounts/login/", "/accounts/signup/", "/.well-known/security.txt"]
+)
 def test_pages_through_tls_carry_every_security_header(
-    behind_nginx: Site,
+    behind_nginx: Site, page: str
 ) -> None:
     https_port, cafile = behind_nginx.https_port, behind_nginx.cafile
-    response = tls_get(https_port, "/admin/login/", cafile)
+    response = tls_get(https_port, page, cafile)
     assert response.status == 200
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get_all(name) == [value], name
@@ -124,7 +128,7 @@ def test_unhashed_static_files_are_cached_briefly(
 def test_other_host_names_are_refused_without_an_answer(
     behind_nginx: Site,
 ) -> None:
-    http_port, https_port, cafile, _ = behind_nginx
+    http_port, https_port, cafile = behind_nginx[:3]
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         get(f"http://127.0.0.1:{http_port}/", headers={"Host": "scanner.invalid"})
     with pytest.raises(ssl.SSLError):
@@ -145,13 +149,13 @@ def test_nginx_logs_json_lines_with_the_request_id(behind_nginx: Site) -> None:
     """The line is read from this nginx's own log: the other render's nginx
     logs to a file of the same name in another directory."""
     https_port, cafile = behind_nginx.https_port, behind_nginx.cafile
-    sent = tls_get(https_port, "/admin/login/", cafile).headers["X-Request-ID"]
+    sent = tls_get(https_port, "/accounts/login/", cafile).headers["X-Request-ID"]
     log = behind_nginx.access_log
     deadline = time.monotonic() + 5
     while sent not in log.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     (line,) = [json.loads(x) for x in log.read_text().splitlines() if sent in x]
-    assert line["uri"] == "/admin/login/" and line["status"] == 200
+    assert line["uri"] == "/accounts/login/" and line["status"] == 200
     # A number of seconds (nginx writes it unquoted); a page takes less than
     # the client's 10 s timeout.
     assert isinstance(line["request_time"], float), line

@@ -53,10 +53,10 @@ def timed_get(url: str, **headers: str) -> tuple[int, bytes, float]:
 
 
 def needs_the_database(base: str, session: str) -> tuple[int, bytes, float]:
-    """The admin sign-in page with a session cookie: loading the session (not
-    in the cache) and its user reads the database."""
+    """The sign-in page with a session cookie: loading the session (not in
+    the cache) and its user reads the database."""
     return timed_get(
-        f"{base}/admin/login/",
+        f"{base}/accounts/login/",
         **{"X-Forwarded-Proto": "https", "Cookie": f"__Host-sessionid={session}"},
     )
 

@@ -11,6 +11,7 @@ DEBUG = False
 SECRET_KEY = _env["DJANGO_SECRET_KEY"]
 ALLOWED_HOSTS = ["testserver", *_env["DJANGO_ALLOWED_HOSTS"]]
 TRUSTED_PROXIES = _env["DJANGO_TRUSTED_PROXIES"]
+SECURITY_CONTACT = _env["DJANGO_SECURITY_CONTACT"]
 
 DATABASES = {"default": database(_env, pooled=False)}
 CACHES = caches(_env)

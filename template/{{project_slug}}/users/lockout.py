@@ -1,4 +1,4 @@
-"""Login lockout that also stops password spraying.
+"""Sign-in lockout that also stops password spraying.
 
 django-axes counts failures for each group of AXES_LOCKOUT_PARAMETERS and
 locks out at one limit for all of them. One limit cannot fit every group:
@@ -59,3 +59,18 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
         pair = self.filter_user_attempts(request, credentials)[0]
         deleted, _ = pair.delete()
         return int(deleted)
+
+
+def username(request: HttpRequest, credentials: Any = None) -> str:
+    """The account a sign-in attempt names, lower-cased.
+
+    allauth's form posts it as "login" and authenticates with "email";
+    `manage.py` tools and the test client pass "username". One spelling per
+    account, so "Ada@Example.com" and "ada@example.com" share their count.
+    """
+    for source in (credentials or {}, request.POST):
+        for field in ("email", "login", "username"):
+            value = source.get(field)
+            if value:
+                return str(value).strip().lower()
+    return ""

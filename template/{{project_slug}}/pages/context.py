@@ -1,0 +1,10 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    """What every page's layout shows: the site's name and the sign-up link."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "signup_open": settings.ACCOUNT_SIGNUP_OPEN,
+    }
