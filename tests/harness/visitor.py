@@ -32,7 +32,8 @@ class Visitor:
         self, method: str, path: str, form: dict[str, str] | None = None
     ) -> tuple[int, http.client.HTTPMessage, str]:
         context = ssl.create_default_context(cafile=str(self.site.cafile))
-        context.check_hostname = False  # the certificate names DOMAIN; we dial 127.0.0.1
+        # The certificate names DOMAIN; the connection dials 127.0.0.1.
+        context.check_hostname = False
         connection = http.client.HTTPSConnection("127.0.0.1", self.site.https_port)
         connection.sock = context.wrap_socket(
             socket.create_connection(("127.0.0.1", self.site.https_port), 10),

@@ -27,7 +27,8 @@ def test_the_throughput_benchmark_runs() -> None:
                     "ready, no pool"):  # fmt: skip
         assert re.search(rf"^{variant}{FIGURE}{FIGURE}$", output, re.M), output
     for ratio in ("live: hardened / bare", "live: recycling / hardened",
-                  "sign-in page: hardened / bare", "ready: pool / no pool"):  # fmt: skip
+                  "sign-in page: hardened / bare",
+                  "ready: pool / no pool"):  # fmt: skip
         assert re.search(rf"^{ratio}{FIGURE}x throughput$", output, re.M), output
 
 
