@@ -109,7 +109,9 @@ def row_id(row: dict[str, str]) -> str:
 PAIRWISE = {
     row_id(row): row for row in [*SEEDS, *all_pairs(FACTORS, [DEFAULTS, *SEEDS])]
 }
-MATRIX_GATES = ["lint", "typing", "tests", "deploy_check", "migrations", "docs"]
+MATRIX_GATES = [
+    "lint", "typing", "tests", "deploy_check", "alerts", "migrations", "docs",
+]  # fmt: skip
 
 
 def test_the_options_matrix_is_pairwise() -> None:
@@ -159,6 +161,26 @@ def break_and_run(project: Path, session: str, path: str, text: str) -> str:
     return result.stdout + result.stderr
 
 
+# Appended to the last group of rules.yml: an expression that does not parse.
+BROKEN_RULE = """
+      - alert: Broken
+        expr: sum(rate(django_http_requests_total[5m])
+"""
+# Appended to tests.yml: an alert expected to fire from series that never fire it.
+UNFIRED_ALERT = """
+  - name: an alert that does not fire
+    interval: 15s
+    input_series:
+      - series: 'django_dependency_ready{job="web",instance="a",dependency="cache"}'
+        values: "1x40"
+    alert_rule_test:
+      - eval_time: 5m
+        alertname: DjangoDependencyNotReady
+        exp_alerts:
+          - exp_labels: {severity: critical, priority: P0, dependency: cache}
+"""
+
+
 @pytest.mark.xdist_group("broken-gates")
 @pytest.mark.parametrize(
     ("session", "path", "text", "expected"),
@@ -192,9 +214,12 @@ def break_and_run(project: Path, session: str, path: str, text: str) -> str:
             "Migrations for 'users'",
         ),
         ("docs", "docs/index.md", "\n[broken](missing.md)\n", "missing.md"),
+        ("alerts", "deploy/prometheus/rules.yml", BROKEN_RULE, "could not parse"),
+        ("alerts", "deploy/prometheus/tests.yml", UNFIRED_ALERT, "FAILED"),
     ],
     ids=["lint-flake8", "lint-black", "typing", "security", "tests", "coverage",
-         "deploy_check", "migrations", "docs"],  # fmt: skip
+         "deploy_check", "migrations", "docs", "alerts-check",
+         "alerts-test"],  # fmt: skip
 )
 def test_each_gate_fails_on_the_problem_it_guards(
     project: Path, session: str, path: str, text: str, expected: str
