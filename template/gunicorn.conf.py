@@ -70,6 +70,11 @@ def on_starting(server: object) -> None:
     metrics.empty()
 
 
+def on_exit(server: object) -> None:
+    """Delete the samples' directory, unless PROMETHEUS_MULTIPROC_DIR named it."""
+    metrics.remove()
+
+
 def child_exit(server: object, worker: Any) -> None:
     """Forget a dead worker's gauges, so they never report for it again."""
     metrics.worker_exited(worker.pid)

@@ -3,9 +3,10 @@
 Each worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR, which
 prometheus_client reads when it is imported, and /metrics adds up the files of
 every worker (see health/metrics.py in the project package). gunicorn.conf.py calls
-:func:`prepare` before the app is loaded, :func:`empty` when the master starts
-and :func:`worker_exited` when a worker dies. The variable is prometheus_client's
-own; it is set here, for gunicorn, and never read from .env.
+:func:`prepare` before the app is loaded, :func:`empty` when the master starts,
+:func:`worker_exited` when a worker dies and :func:`remove` when the master
+exits. The variable is prometheus_client's own; it is set here, for gunicorn,
+and never read from .env.
 """
 
 import os
@@ -14,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
+# The directory prepare() made, which remove() deletes when the master exits.
+_created: list[Path] = []
 
 
 def prepare(base: str = "/dev/shm") -> Path:  # nosec B108
@@ -21,6 +24,7 @@ def prepare(base: str = "/dev/shm") -> Path:  # nosec B108
     one under ``base`` unless the variable names one already."""
     if not os.environ.get(DIRECTORY):
         os.environ[DIRECTORY] = tempfile.mkdtemp(prefix="metrics-", dir=base)
+        _created.append(Path(os.environ[DIRECTORY]))
     path = Path(os.environ[DIRECTORY])
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -35,6 +39,13 @@ def empty() -> None:
             shutil.rmtree(entry)
         else:
             entry.unlink()
+
+
+def remove() -> None:
+    """Delete the directory prepare() made: its files live in memory (each
+    worker's take a few megabytes in /dev/shm) and a new master makes another."""
+    while _created:
+        shutil.rmtree(_created.pop(), ignore_errors=True)
 
 
 def worker_exited(pid: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from pathlib import Path
 
@@ -228,6 +229,39 @@ def test_each_gate_fails_on_the_problem_it_guards(
         text = "\nfrom django.db import models" + text
     output = break_and_run(project, session, path.format(slug="my_project"), text)
     assert expected in output
+
+
+def path_without(tool: str, shadow: Path) -> str:
+    """PATH with ``tool`` hidden: each directory that holds it is replaced by
+    ``shadow``, which links to everything else in it."""
+    shadow.mkdir()
+    entries = []
+    for entry in os.environ["PATH"].split(os.pathsep):
+        directory = Path(entry)
+        if not (directory / tool).exists():
+            entries.append(entry)
+            continue
+        for item in directory.iterdir():
+            if item.name != tool and not (shadow / item.name).exists():
+                (shadow / item.name).symlink_to(item)
+        entries.append(str(shadow))
+    return os.pathsep.join(entries)
+
+
+@pytest.mark.xdist_group("broken-gates")
+def test_the_alerts_gate_says_in_one_line_that_promtool_is_missing(
+    project: Path, tmp_path: Path
+) -> None:
+    env = {"PATH": path_without("promtool", tmp_path / "bin")}
+    result = run([*NOX, "-s", "alerts"], cwd=project, env=env, check=False)
+    assert result.returncode != 0
+    errors = [
+        line for line in (result.stdout + result.stderr).splitlines()
+        if "promtool is not installed" in line
+    ]  # fmt: skip
+    assert len(errors) == 1, result.stderr
+    assert "apt-get install prometheus" in errors[0]
+    assert "Traceback" not in result.stderr
 
 
 def hook_name(project: Path, hook_id: str) -> str:
