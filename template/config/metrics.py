@@ -42,8 +42,9 @@ def empty() -> None:
 
 
 def remove() -> None:
-    """Delete the directory prepare() made: its files live in memory (each
-    worker's take a few megabytes in /dev/shm) and a new master makes another."""
+    """Delete the directory prepare() made: its files live in memory (64 KiB
+    or more for each kind of metric of each worker) and a new master makes
+    another."""
     while _created:
         shutil.rmtree(_created.pop(), ignore_errors=True)
 

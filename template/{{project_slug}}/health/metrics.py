@@ -32,9 +32,10 @@ from prometheus_client import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from config.metrics import DIRECTORY
+
 from ..core.proxy import client_ip, networks
 
-PATH = "/metrics"
 # Methods outside this list share one label, so they cannot add series.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # The view label of a request that matched no URL.
@@ -74,19 +75,25 @@ def view_name(request: HttpRequest, probes: dict[str, str]) -> str:
 
 
 class MetricsMiddleware:
-    """Count and time every request, the health probes and /metrics included."""
-
-    PROBES = {"/health/live/": "health-live", "/health/ready/": "health-ready"}
+    """Count and time every request, the health probes and /metrics included:
+    those are labelled health-live, health-ready and health-metrics."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        # Imported here: the probes' views import this module.
+        from .middleware import HealthProbeMiddleware
+
         self.get_response = get_response
+        self.probes = {
+            path: f"health-{view.__name__}"
+            for path, view in HealthProbeMiddleware.PROBES.items()
+        }
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         start = time.perf_counter()
         response = self.get_response(request)
         method = request.method if request.method in METHODS else "other"
         labels = (
-            view_name(request, {**self.PROBES, PATH: "metrics"}),
+            view_name(request, self.probes),
             method,
             str(response.status_code),
         )
@@ -120,7 +127,7 @@ def allowed(request: HttpRequest) -> bool:
 
 def registry() -> CollectorRegistry:
     """Every worker's samples under gunicorn, else this process's own."""
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    directory = os.environ.get(DIRECTORY)
     if not directory:
         return REGISTRY
     collected = CollectorRegistry()
