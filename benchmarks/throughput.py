@@ -70,6 +70,13 @@ DATABASES["default"]["OPTIONS"].pop("pool")  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 """
 
+# The same production settings without the request metrics (health/metrics.py).
+NO_METRICS_SETTINGS = """
+from .production import *  # noqa: F401,F403
+
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.endswith(".MetricsMiddleware")]  # noqa
+"""
+
 
 def sh(cmd: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
@@ -193,6 +200,7 @@ def main() -> None:
     with installed_project() as (project, env):
         work = project.parent
         (project / "config/settings/nopool.py").write_text(NO_POOL_SETTINGS)
+        (project / "config/settings/nometrics.py").write_text(NO_METRICS_SETTINGS)
         bare = work / "bare"
         bare.mkdir()
         (bare / ".venv").symlink_to(project / ".venv")
@@ -210,11 +218,14 @@ def main() -> None:
         plain = ["bare.wsgi", "--max-requests", "0"]
         shipped = ["--config", "gunicorn.conf.py"]
         nopool = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.nopool"}
+        nometrics = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.nometrics"}
         variants = {
             "live, hardened": (project, hardened, env, LIVE, {}),
+            "live, no metrics": (project, hardened, nometrics, LIVE, {}),
             "live, bare": (bare, plain, bare_env, LIVE, {}),
             "live, recycling": (project, shipped, env, LIVE, {}),
             "page, hardened": (project, hardened, env, SIGN_IN, https),
+            "page, no metrics": (project, hardened, nometrics, SIGN_IN, https),
             "page, bare": (bare, plain, bare_env, ADMIN, {}),
             "ready, pool": (project, hardened, env, READY, {}),
             "ready, no pool": (project, hardened, nopool, READY, {}),
@@ -245,6 +256,8 @@ def main() -> None:
     for label, a, b in [
         ("live: hardened / bare", "live, hardened", "live, bare"),
         ("live: recycling / hardened", "live, recycling", "live, hardened"),
+        ("live: metrics / none", "live, hardened", "live, no metrics"),
+        ("sign-in page: metrics / none", "page, hardened", "page, no metrics"),
         ("sign-in page: hardened / bare", "page, hardened", "page, bare"),
         ("ready: pool / no pool", "ready, pool", "ready, no pool"),
     ]:

@@ -6,7 +6,9 @@ command line (`--bind`) or gunicorn's own PORT variable.
 """
 
 import gc
+from typing import Any
 
+from config import metrics
 from config.env import web_concurrency
 
 wsgi_app = "config.wsgi:application"
@@ -56,6 +58,26 @@ worker_tmp_dir = "/dev/shm"  # nosec B108
 # Gunicorn's control socket (gunicornc) goes to $HOME, which the container's
 # user does not have; nothing here uses it.
 control_socket_disable = True
+
+# Prometheus metrics: every worker writes its samples to files in one
+# directory, which must be named before the app (and prometheus_client) is
+# loaded; /metrics adds them up (config/metrics.py).
+metrics.prepare()
+
+
+def on_starting(server: object) -> None:
+    """Start the master with no samples left from an earlier run."""
+    metrics.empty()
+
+
+def on_exit(server: object) -> None:
+    """Delete the samples' directory, unless PROMETHEUS_MULTIPROC_DIR named it."""
+    metrics.remove()
+
+
+def child_exit(server: object, worker: Any) -> None:
+    """Forget a dead worker's gauges, so they never report for it again."""
+    metrics.worker_exited(worker.pid)
 
 
 def pre_fork(server: object, worker: object) -> None:

@@ -25,6 +25,8 @@ from harness.render import (
 from harness.workflows import GITHUB_EXPRESSION
 
 JINJA_LEFTOVER = re.compile(r"{{|{%|{#")
+# Prometheus' own templates in the alert annotations: {{ $labels.job }}.
+PROMETHEUS_TEMPLATE = re.compile(r"{{ \$(labels|value)\b[^{}]*}}")
 
 
 YAML = (".yml", ".yaml")
@@ -37,12 +39,15 @@ def jinja_left_in(relative_path: Path, line: str) -> bool:
     GitHub Actions expressions, `${{ ... }}`, are meant to reach the workflow
     and Dependabot files under .github/, so there they are not leftovers; nor
     is Django's template language in templates/, which Copier copies as it is
-    (test_django_templates_are_copied_verbatim).
+    (test_django_templates_are_copied_verbatim), nor are Prometheus'
+    templates of label values in the alert rules of deploy/prometheus/.
     """
     if relative_path.parts[0] == "templates" and relative_path.suffix in DJANGO:
         return False
     if relative_path.parts[0] == ".github" and relative_path.suffix in YAML:
         line = GITHUB_EXPRESSION.sub("", line)
+    if relative_path.parts[:2] == ("deploy", "prometheus"):
+        line = PROMETHEUS_TEMPLATE.sub("", line)
     return bool(JINJA_LEFTOVER.search(line))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from pathlib import Path
 
@@ -109,7 +110,9 @@ def row_id(row: dict[str, str]) -> str:
 PAIRWISE = {
     row_id(row): row for row in [*SEEDS, *all_pairs(FACTORS, [DEFAULTS, *SEEDS])]
 }
-MATRIX_GATES = ["lint", "typing", "tests", "deploy_check", "migrations", "docs"]
+MATRIX_GATES = [
+    "lint", "typing", "tests", "deploy_check", "alerts", "migrations", "docs",
+]  # fmt: skip
 
 
 def test_the_options_matrix_is_pairwise() -> None:
@@ -159,6 +162,26 @@ def break_and_run(project: Path, session: str, path: str, text: str) -> str:
     return result.stdout + result.stderr
 
 
+# Appended to the last group of rules.yml: an expression that does not parse.
+BROKEN_RULE = """
+      - alert: Broken
+        expr: sum(rate(django_http_requests_total[5m])
+"""
+# Appended to tests.yml: an alert expected to fire from series that never fire it.
+UNFIRED_ALERT = """
+  - name: an alert that does not fire
+    interval: 15s
+    input_series:
+      - series: 'django_dependency_ready{job="web",instance="a",dependency="cache"}'
+        values: "1x40"
+    alert_rule_test:
+      - eval_time: 5m
+        alertname: DjangoDependencyNotReady
+        exp_alerts:
+          - exp_labels: {severity: critical, priority: P0, dependency: cache}
+"""
+
+
 @pytest.mark.xdist_group("broken-gates")
 @pytest.mark.parametrize(
     ("session", "path", "text", "expected"),
@@ -192,9 +215,12 @@ def break_and_run(project: Path, session: str, path: str, text: str) -> str:
             "Migrations for 'users'",
         ),
         ("docs", "docs/index.md", "\n[broken](missing.md)\n", "missing.md"),
+        ("alerts", "deploy/prometheus/rules.yml", BROKEN_RULE, "could not parse"),
+        ("alerts", "deploy/prometheus/tests.yml", UNFIRED_ALERT, "FAILED"),
     ],
     ids=["lint-flake8", "lint-black", "typing", "security", "tests", "coverage",
-         "deploy_check", "migrations", "docs"],  # fmt: skip
+         "deploy_check", "migrations", "docs", "alerts-check",
+         "alerts-test"],  # fmt: skip
 )
 def test_each_gate_fails_on_the_problem_it_guards(
     project: Path, session: str, path: str, text: str, expected: str
@@ -203,6 +229,39 @@ def test_each_gate_fails_on_the_problem_it_guards(
         text = "\nfrom django.db import models" + text
     output = break_and_run(project, session, path.format(slug="my_project"), text)
     assert expected in output
+
+
+def path_without(tool: str, shadow: Path) -> str:
+    """PATH with ``tool`` hidden: each directory that holds it is replaced by
+    ``shadow``, which links to everything else in it."""
+    shadow.mkdir()
+    entries = []
+    for entry in os.environ["PATH"].split(os.pathsep):
+        directory = Path(entry)
+        if not (directory / tool).exists():
+            entries.append(entry)
+            continue
+        for item in directory.iterdir():
+            if item.name != tool and not (shadow / item.name).exists():
+                (shadow / item.name).symlink_to(item)
+        entries.append(str(shadow))
+    return os.pathsep.join(entries)
+
+
+@pytest.mark.xdist_group("broken-gates")
+def test_the_alerts_gate_says_in_one_line_that_promtool_is_missing(
+    project: Path, tmp_path: Path
+) -> None:
+    env = {"PATH": path_without("promtool", tmp_path / "bin")}
+    result = run([*NOX, "-s", "alerts"], cwd=project, env=env, check=False)
+    assert result.returncode != 0
+    errors = [
+        line for line in (result.stdout + result.stderr).splitlines()
+        if "promtool is not installed" in line
+    ]  # fmt: skip
+    assert len(errors) == 1, result.stderr
+    assert "apt-get install prometheus" in errors[0]
+    assert "Traceback" not in result.stderr
 
 
 def hook_name(project: Path, hook_id: str) -> str:

@@ -160,3 +160,14 @@ def test_nginx_logs_json_lines_with_the_request_id(behind_nginx: Site) -> None:
     # the client's 10 s timeout.
     assert isinstance(line["request_time"], float), line
     assert 0 <= line["request_time"] < 10
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/%6Detrics", "//metrics", "/metrics?a=1"])
+def test_nginx_refuses_the_metrics_even_from_loopback(
+    behind_nginx: Site, path: str
+) -> None:
+    """gunicorn answers /metrics to loopback (tests/runtime/test_metrics.py);
+    through nginx, every spelling of it is refused by nginx itself."""
+    response = tls_get(behind_nginx.https_port, path, behind_nginx.cafile)
+    assert response.status == 404
+    assert "X-Request-ID" not in response.headers  # nginx answered, not Django

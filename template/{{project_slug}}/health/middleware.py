@@ -8,15 +8,19 @@ from . import views
 
 
 class HealthProbeMiddleware:
-    """Answer /health/live/ and /health/ready/ before the rest of the stack.
+    """Answer the probes and /metrics before the rest of the stack.
 
     Load balancers, orchestrators and container health checks probe over
-    plain HTTP, often with an IP address as the Host header. Answering here,
-    before ALLOWED_HOSTS validation and the HTTPS redirect, keeps both strict
-    for every other URL.
+    plain HTTP, often with an IP address as the Host header, and so does
+    Prometheus. Answering here, before ALLOWED_HOSTS validation and the HTTPS
+    redirect, keeps both strict for every other URL.
     """
 
-    PROBES = {"/health/live/": views.live, "/health/ready/": views.ready}
+    PROBES = {
+        "/health/live/": views.live,
+        "/health/ready/": views.ready,
+        "/metrics": views.metrics,
+    }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

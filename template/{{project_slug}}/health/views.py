@@ -14,10 +14,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import metrics as prometheus
 from .readiness import CHECKS
 
 logger = logging.getLogger(__name__)
@@ -75,9 +76,8 @@ def live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-@require_safe
-def ready(request: HttpRequest) -> JsonResponse:
+def readiness() -> dict[str, str]:
+    """Each check's result, "ok" or "error", within READY_BUDGET in all."""
     deadline = time.monotonic() + READY_BUDGET
     runs = {name: probe.start() for name, probe in PROBES.items()}
     results: dict[str, str] = {}
@@ -92,8 +92,21 @@ def ready(request: HttpRequest) -> JsonResponse:
             results[name] = "error"
         else:
             results[name] = "ok"
+    return results
+
+
+@never_cache
+@require_safe
+def ready(request: HttpRequest) -> JsonResponse:
+    results = readiness()
     healthy = all(result == "ok" for result in results.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": results},
         status=200 if healthy else 503,
     )
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, for trusted networks and the token only (metrics.py)."""
+    return prometheus.serve(request, readiness)
