@@ -48,7 +48,9 @@ class Prometheus:
     def alerts(self, name: str) -> list[str]:
         """The states of the alert's instances: pending or firing."""
         found = self.api("alerts")["alerts"]
-        return [alert["state"] for alert in found if alert["labels"]["alertname"] == name]
+        return [
+            alert["state"] for alert in found if alert["labels"]["alertname"] == name
+        ]
 
     def wait(self, what: str, check: Any, timeout: float = 60) -> Any:
         deadline = time.monotonic() + timeout
@@ -94,7 +96,9 @@ def prometheus(
             if process.poll() is not None:
                 pytest.fail(f"prometheus exited:\n{(tmp / 'err.log').read_text()}")
             try:
-                with urllib.request.urlopen(f"{server.base}/-/ready", timeout=2):  # noqa: S310
+                with urllib.request.urlopen(
+                    f"{server.base}/-/ready", timeout=2
+                ):  # noqa: S310
                     return True
             except OSError:
                 return False

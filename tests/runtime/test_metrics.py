@@ -58,9 +58,7 @@ def test_prometheus_adds_up_the_requests_of_both_workers(
         # Concurrent connections until both workers have counted some.
         with ThreadPoolExecutor(8) as pool:
             while len(list(directory.glob("counter_*.db"))) < 2 and sent < 2000:
-                statuses = pool.map(
-                    lambda _: get(f"{base}/health/live/")[0], range(40)
-                )
+                statuses = pool.map(lambda _: get(f"{base}/health/live/")[0], range(40))
                 assert set(statuses) == {200}
                 sent += 40
         assert len(list(directory.glob("counter_*.db"))) == 2, "one worker served all"

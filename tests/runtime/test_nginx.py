@@ -162,7 +162,9 @@ def test_nginx_logs_json_lines_with_the_request_id(behind_nginx: Site) -> None:
     assert 0 <= line["request_time"] < 10
 
 
-@pytest.mark.parametrize("path", ["/metrics", "/%6Detrics", "//metrics", "/metrics?a=1"])
+@pytest.mark.parametrize(
+    "path", ["/metrics", "/%6Detrics", "//metrics", "/metrics?a=1"]
+)
 def test_nginx_refuses_the_metrics_even_from_loopback(
     behind_nginx: Site, path: str
 ) -> None:
