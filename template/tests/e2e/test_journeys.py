@@ -37,12 +37,24 @@ def person(staff: bool = False) -> None:
     EmailAddress.objects.create(user=user, email=ADDRESS, verified=True, primary=True)
 
 
+def submit(visit: Visit, button: str, **fields: str) -> None:
+    """Type each field's value into the input of that name, press ``button``."""
+    for name, value in fields.items():
+        visit.page.fill(f"input[name={name}]", value)
+    visit.page.get_by_role("button", name=button, exact=True).click()
+
+
+def signed_in(visit: Visit, label: str) -> None:
+    expect(
+        visit.page.get_by_role("button", name="Sign out", exact=True)
+    ).to_be_visible()
+    visit.check(label)
+
+
 def sign_in(visit: Visit, password: str = PASSWORD) -> None:
     visit.open("/accounts/login/")
     visit.check("sign-in")
-    visit.page.fill("input[name=login]", ADDRESS)
-    visit.page.fill("input[name=password]", password)
-    visit.page.get_by_role("button", name="Sign In", exact=True).click()
+    submit(visit, "Sign In", login=ADDRESS, password=password)
 
 
 def sign_out(visit: Visit) -> None:
@@ -57,13 +69,12 @@ def enrol_totp(visit: Visit) -> str:
     visit.open("/accounts/2fa/totp/activate/")
     expect(visit.page).to_have_url(re.compile("/accounts/reauthenticate/"))
     visit.check("reauthenticate")
-    visit.page.fill("input[name=password]", PASSWORD)
-    visit.page.get_by_role("button", name="Confirm", exact=True).click()
+    submit(visit, "Confirm", password=PASSWORD)
     expect(visit.page).to_have_url(re.compile("/accounts/2fa/totp/activate/"))
     visit.check("totp-activate")
+    # The page shows a new secret on every visit: the code is for this one.
     secret = visit.page.input_value("#authenticator_secret")
-    visit.page.fill("input[name=code]", totp(secret))
-    visit.page.get_by_role("button", name="Activate", exact=True).click()
+    submit(visit, "Activate", code=totp(secret))
     expect(visit.page).not_to_have_url(re.compile("/totp/activate/"))
     visit.check("totp-activated")
     return secret
@@ -80,23 +91,18 @@ def test_sign_up_verify_sign_in_enrol_and_sign_in_with_a_code(visit: Visit) -> N
     visit.check("home")
     visit.page.get_by_role("link", name="Sign up").first.click()
     visit.check("sign-up")
-    visit.page.fill("input[name=email]", ADDRESS)
-    visit.page.fill("input[name=password1]", PASSWORD)
-    visit.page.fill("input[name=password2]", PASSWORD)
-    visit.page.get_by_role("button", name="Sign Up", exact=True).click()
+    submit(visit, "Sign Up", email=ADDRESS, password1=PASSWORD, password2=PASSWORD)
     expect(visit.page).to_have_url(re.compile("/accounts/confirm-email/$"))
     visit.check("verify-your-address")
 
     visit.open(mailed_link(ADDRESS))
     visit.check("confirm-address")
-    visit.page.get_by_role("button", name="Confirm", exact=True).click()
+    submit(visit, "Confirm")
+    expect(visit.page).to_have_url(re.compile("/accounts/login/$"))
     assert EmailAddress.objects.get(email=ADDRESS).verified
 
     sign_in(visit)
-    expect(
-        visit.page.get_by_role("button", name="Sign out", exact=True)
-    ).to_be_visible()
-    visit.check("signed-in")
+    signed_in(visit, "signed-in")
     secret = enrol_totp(visit)
     sign_out(visit)
 
@@ -104,12 +110,8 @@ def test_sign_up_verify_sign_in_enrol_and_sign_in_with_a_code(visit: Visit) -> N
     expect(visit.page).to_have_url(re.compile("/accounts/2fa/authenticate/"))
     visit.check("second-factor")
     # The next 30-second step's code, which the tolerance of one step accepts.
-    visit.page.fill("input[name=code]", totp(secret, time.time() + 30))
-    visit.page.get_by_role("button", name="Sign In", exact=True).click()
-    expect(
-        visit.page.get_by_role("button", name="Sign out", exact=True)
-    ).to_be_visible()
-    visit.check("signed-in-with-a-code")
+    submit(visit, "Sign In", code=totp(secret, time.time() + 30))
+    signed_in(visit, "signed-in-with-a-code")
     sign_out(visit)
 
 
@@ -117,23 +119,18 @@ def test_reset_a_forgotten_password(visit: Visit) -> None:
     person()
     visit.open("/accounts/password/reset/")
     visit.check("password-reset")
-    visit.page.fill("input[name=email]", ADDRESS)
-    visit.page.get_by_role("button", name="Reset My Password", exact=True).click()
+    submit(visit, "Reset My Password", email=ADDRESS)
     expect(visit.page).to_have_url(re.compile("/accounts/password/reset/done/"))
     visit.check("password-reset-mailed")
 
     visit.open(mailed_link(ADDRESS))
     visit.check("new-password")
-    visit.page.fill("input[name=password1]", NEW_PASSWORD)
-    visit.page.fill("input[name=password2]", NEW_PASSWORD)
-    visit.page.get_by_role("button", name="Change Password", exact=True).click()
+    submit(visit, "Change Password", password1=NEW_PASSWORD, password2=NEW_PASSWORD)
+    expect(visit.page).to_have_url(re.compile("/accounts/password/reset/key/done/"))
     visit.check("password-changed")
 
     sign_in(visit, NEW_PASSWORD)
-    expect(
-        visit.page.get_by_role("button", name="Sign out", exact=True)
-    ).to_be_visible()
-    visit.check("signed-in-with-the-new-password")
+    signed_in(visit, "signed-in-with-the-new-password")
 
 
 def test_staff_reach_the_admin_with_a_second_factor(visit: Visit) -> None:
@@ -145,9 +142,8 @@ def test_staff_reach_the_admin_with_a_second_factor(visit: Visit) -> None:
     visit.check("admin-wants-a-second-factor")
     enrol_totp(visit)
     visit.open(admin)
-    expect(
-        visit.page.get_by_role("heading", name="Site administration")
-    ).to_be_visible()
+    heading = visit.page.get_by_role("heading", name="Site administration")
+    expect(heading).to_be_visible()
     visit.check("admin")
     visit.open("/")
     sign_out(visit)
