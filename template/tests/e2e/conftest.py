@@ -53,12 +53,17 @@ def pytest_configure(config: pytest.Config) -> None:
         "ignore:Session-scoped fixtures defined as instance methods"
         ":pytest.PytestRemovedIn10Warning",
     )
+    # The live server's threads leave SQLite connections in reference cycles,
+    # and the garbage collector reports each one, at any moment of any test.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:unclosed database in <sqlite3.Connection:ResourceWarning",
+    )
 
 
 def pytest_sessionfinish() -> None:
-    """The live server's request threads leave their SQLite connections in
-    reference cycles, which the garbage collector would report once pytest has
-    finished: they are collected here, after the server stopped, quietly."""
+    """The same connections, collected once the server has stopped: after
+    this hook pytest no longer applies the filter above."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
