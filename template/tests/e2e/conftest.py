@@ -125,7 +125,8 @@ class Visit:
 def visit(
     page: Page, live_server: Any, request: pytest.FixtureRequest
 ) -> Iterator[Visit]:
-    tab = Visit(page, live_server.url, re.sub(r"\W+", "-", request.node.name))
+    name = re.sub(r"\W+", "-", request.node.name).strip("-")
+    tab = Visit(page, live_server.url, name)
     page.expose_function(
         "reportViolation", lambda what: tab.problems.append(f"CSP refused {what}")
     )
