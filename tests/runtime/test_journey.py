@@ -37,9 +37,11 @@ def mailed_link(sink: SmtpSinkServer, to: str) -> str:
     """The path of the link in the last mail to ``to``, once it has arrived."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        for _sender, recipients, data in reversed(sink.messages):
-            if f"<{to}>" in recipients:
-                message = email.message_from_string(data, policy=email.policy.default)
+        for delivery in reversed(sink.messages):
+            if f"<{to}>" in delivery.recipients:
+                message = email.message_from_string(
+                    delivery.data, policy=email.policy.default
+                )
                 body = message.get_body(("plain",))
                 assert body is not None and message.get_body(("html",)) is not None
                 text = body.get_content()
