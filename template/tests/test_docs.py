@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Read by Django itself, not by the project's code, so listed on its own.
 DJANGO_VARIABLES = frozenset({"DJANGO_SETTINGS_MODULE"})
+# Read by the noxfile's e2e session, never by the site: not in .env.example.
+TOOL_VARIABLES = frozenset({"E2E_BROWSER"})
 
 FENCE = re.compile(r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```", re.MULTILINE | re.DOTALL)
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -72,7 +74,7 @@ class Project:
 
     @property
     def variables(self) -> frozenset[str]:
-        return self.example_variables | DJANGO_VARIABLES
+        return self.example_variables | DJANGO_VARIABLES | TOOL_VARIABLES
 
 
 def nox_sessions(noxfile: Path) -> frozenset[str]:

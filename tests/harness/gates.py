@@ -9,7 +9,7 @@ NOX = ["uv", "run", "--frozen", "nox"]
 PRE_COMMIT = ["uv", "run", "--frozen", "pre-commit"]
 # What plain `nox` runs in a generated project: every gate but format.
 DEFAULT_GATES = ("lint", "typing", "security", "audit", "tests", "deploy_check",
-                 "alerts", "migrations", "docs")  # fmt: skip
+                 "alerts", "migrations", "docs", "e2e")  # fmt: skip
 
 
 def assert_succeeded(

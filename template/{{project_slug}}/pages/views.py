@@ -1,11 +1,18 @@
-"""The home page, the security policy, robots.txt, security.txt and the 500 page."""
+"""The home page, the security policy, robots.txt, security.txt, /favicon.ico
+and the 500 page."""
 
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -30,6 +37,13 @@ def security(request: HttpRequest) -> HttpResponse:
         "pages/security.html",
         {"contact": contact, "contact_label": contact.removeprefix("mailto:")},
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers fetch for a page that names no icon (the
+    admin's): the layout's icon, rather than a 404 in the browser's console."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @require_safe
