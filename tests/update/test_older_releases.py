@@ -14,6 +14,7 @@ from harness.commands import ROOT, run
 from harness.git import git_commit_all
 from harness.release import USER_EDITS
 from harness.updates import (
+    CONFLICT,
     assert_gates_pass,
     generate_from,
     make_user_edits,
@@ -32,6 +33,20 @@ COUNT_USERS = (
     "from django.contrib.auth import get_user_model; "
     "print(get_user_model().objects.filter(email='ada@example.com').count())"
 )
+
+
+def keep_both_dependency_lists(project: Path) -> None:
+    """Resolve pyproject.toml as docs/updating.md says: where the user added a
+    dependency next to one the release added, both stay, each line once."""
+    path = project / "pyproject.toml"
+    text = path.read_text()
+    for conflict in CONFLICT.finditer(text):
+        ours, theirs = conflict["ours"].splitlines(), conflict["theirs"].splitlines()
+        assert all(line.strip().startswith('"') for line in ours + theirs), conflict[0]
+        both = sorted(set(ours) | set(theirs), key=str.lower)
+        text = text.replace(conflict[0], "".join(f"{line}\n" for line in both))
+    path.write_text(text)
+    run(["git", "add", "pyproject.toml"], cwd=project)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +78,8 @@ def test_an_older_project_updates_migrates_and_passes_its_gates(
 
     update_project(project, "v0.2.0")
     assert not rejects(project)
-    assert unmerged(project) <= {"uv.lock"}, unmerged(project)
+    assert unmerged(project) <= {"pyproject.toml", "uv.lock"}, unmerged(project)
+    keep_both_dependency_lists(project)
     relock(project)
     git_commit_all(project, "Update to django-keel v0.2.0")
     assert (project / "templates" / "base.html").exists()
