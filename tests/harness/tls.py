@@ -26,15 +26,14 @@ def self_signed_certificate(
     return cert, key
 
 
-def tls_get(
+def tls_connection(
     port: int,
-    path: str,
     cafile: Path,
-    headers: dict[str, str] | None = None,
     version: ssl.TLSVersion | None = None,
     host: str = DOMAIN,
-) -> http.client.HTTPResponse:
-    """GET over TLS from 127.0.0.1, naming ``host`` in SNI as a browser would."""
+) -> http.client.HTTPSConnection:
+    """A TLS connection to 127.0.0.1 that names ``host`` in SNI, as a browser
+    would, and trusts ``cafile``."""
     context = ssl.create_default_context(cafile=str(cafile))
     context.check_hostname = False  # the certificate names DOMAIN; we dial 127.0.0.1
     if version is not None:
@@ -44,6 +43,19 @@ def tls_get(
     connection.sock = context.wrap_socket(
         socket.create_connection(("127.0.0.1", port), 10), server_hostname=host
     )
+    return connection
+
+
+def tls_get(
+    port: int,
+    path: str,
+    cafile: Path,
+    headers: dict[str, str] | None = None,
+    version: ssl.TLSVersion | None = None,
+    host: str = DOMAIN,
+) -> http.client.HTTPResponse:
+    """GET over TLS from 127.0.0.1, naming ``host`` in SNI as a browser would."""
+    connection = tls_connection(port, cafile, version, host)
     connection.request("GET", path, headers={"Host": host, **(headers or {})})
     response = connection.getresponse()
     response.read()
