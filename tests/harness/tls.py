@@ -26,26 +26,6 @@ def self_signed_certificate(
     return cert, key
 
 
-def tls_connection(
-    port: int,
-    cafile: Path,
-    version: ssl.TLSVersion | None = None,
-    host: str = DOMAIN,
-) -> http.client.HTTPSConnection:
-    """A TLS connection to 127.0.0.1 that names ``host`` in SNI, as a browser
-    would, and trusts ``cafile``."""
-    context = ssl.create_default_context(cafile=str(cafile))
-    context.check_hostname = False  # the certificate names DOMAIN; we dial 127.0.0.1
-    if version is not None:
-        context.minimum_version = context.maximum_version = version
-        context.set_ciphers("DEFAULT:@SECLEVEL=0")
-    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context)
-    connection.sock = context.wrap_socket(
-        socket.create_connection(("127.0.0.1", port), 10), server_hostname=host
-    )
-    return connection
-
-
 def tls_get(
     port: int,
     path: str,
@@ -55,7 +35,15 @@ def tls_get(
     host: str = DOMAIN,
 ) -> http.client.HTTPResponse:
     """GET over TLS from 127.0.0.1, naming ``host`` in SNI as a browser would."""
-    connection = tls_connection(port, cafile, version, host)
+    context = ssl.create_default_context(cafile=str(cafile))
+    context.check_hostname = False  # the certificate names DOMAIN; we dial 127.0.0.1
+    if version is not None:
+        context.minimum_version = context.maximum_version = version
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context)
+    connection.sock = context.wrap_socket(
+        socket.create_connection(("127.0.0.1", port), 10), server_hostname=host
+    )
     connection.request("GET", path, headers={"Host": host, **(headers or {})})
     response = connection.getresponse()
     response.read()
