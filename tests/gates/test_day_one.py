@@ -58,7 +58,13 @@ def serve_until_live(project: Path, command: str) -> None:
             pytest.fail(f"`{command}` did not serve within 120 s")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.communicate(timeout=30)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Seen once in CI: the dev server outlived SIGTERM by 30 s. Serving
+            # is what this test checks; the clean-up must not hang it.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=30)
 
 
 def test_the_readme_commands_work_literally_and_a_later_update_too(
