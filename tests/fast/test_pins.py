@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from harness.commands import ROOT
-from harness.render import VERSIONS
+from harness.render import IMAGES, VERSIONS
 from harness.workflows import commands, load, run_scripts, steps, workflow_files
 
 # How CI must start nox: the version locked in uv.lock, at the pin.
@@ -144,3 +144,44 @@ def test_template_repo_uses_the_same_shared_tools() -> None:
         assert inputs["version"] == VERSIONS["uv"], where
     script = pep_723_metadata(ROOT / "noxfile.py")
     assert script["dependencies"] == [f"nox=={VERSIONS['nox']}"]
+
+
+IMAGE = re.compile(r"^\s*image:\s*(?P<ref>\S+)\s*$")
+DIGEST_PINNED = re.compile(r"[a-z0-9/]+:[\w.-]+@sha256:[0-9a-f]{64}")
+
+
+def image_references(root: Path) -> dict[str, set[str]]:
+    """Every `image:` of the CI workflows and the Compose file, by file."""
+    files = workflow_files(root) + [
+        path for path in (root / "compose.yaml",) if path.exists()
+    ]
+    return {
+        str(path.relative_to(root)): {
+            match["ref"]
+            for line in path.read_text().splitlines()
+            if (match := IMAGE.match(line))
+        }
+        for path in files
+    }
+
+
+def test_service_images_are_pinned_by_digest_from_one_list(rendered: Path) -> None:
+    """includes/images.yml holds each image once, tag and digest; the generated
+    CI's service containers and the Compose stack use exactly those, and so do
+    the template's own workflows."""
+    assert set(IMAGES) == {"postgres", "redis"}
+    for name, reference in IMAGES.items():
+        assert DIGEST_PINNED.fullmatch(reference), reference
+        assert reference.startswith(f"{name}:"), reference
+    # Compose's nginx keeps its tag: no record of its digest could be read
+    # where the template is built. Compose builds the web image itself.
+    by_tag = {"nginx"}
+    found = image_references(rendered) | image_references(ROOT)
+    used = set().union(*found.values())
+    assert {IMAGES["postgres"], IMAGES["redis"]} <= used, found
+    for where, references in found.items():
+        for reference in references:
+            if reference.split(":")[0] in by_tag:
+                continue
+            assert reference in IMAGES.values(), f"{where}: {reference}"
+    assert found[".github/workflows/ci.yml"] == set(IMAGES.values())

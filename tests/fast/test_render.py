@@ -136,7 +136,7 @@ def test_answers_file_records_every_answer(rendered: Path) -> None:
     slug = answers["project_slug"]
     assert (rendered / slug / "users" / "models.py").is_file()
     assert f'name = "{slug}"' in (rendered / "pyproject.toml").read_text()
-    for hidden in ("versions", "reserved_names", "available_time_zones"):
+    for hidden in ("versions", "images", "reserved_names", "available_time_zones"):
         assert hidden not in answers
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from harness.commands import ROOT, run
-from harness.render import generate
+from harness.render import IMAGES, generate
 from harness.workflows import (
     commands,
     load,
@@ -121,10 +121,12 @@ def test_schema_check_refuses_a_broken_workflow(project: Path, tmp_path: Path) -
 def zizmor(directory: Path) -> subprocess.CompletedProcess[str]:
     """zizmor on every workflow, Dependabot and pre-commit file in a directory.
 
-    --offline: no audit that asks GitHub about the pinned commits. The default
-    persona and configuration; the files carry no ignore comment.
+    --offline: no audit that asks GitHub about the pinned commits. The pedantic
+    persona, which also reports container images not pinned by digest; the
+    default configuration, and the files carry no ignore comment.
     """
-    command = [tool("zizmor"), "--offline", "--no-progress", "."]
+    options = ["--offline", "--no-progress", "--persona", "pedantic"]
+    command = [tool("zizmor"), *options, "."]
     return run(command, cwd=directory, check=False)
 
 
@@ -152,6 +154,17 @@ def test_zizmor_flags_an_unpinned_action(project: Path, tmp_path: Path) -> None:
     result = zizmor(tmp_path)
     assert result.returncode != 0
     assert "unpinned-uses" in result.stdout
+
+
+def test_zizmor_flags_a_service_image_pinned_by_tag(
+    project: Path, tmp_path: Path
+) -> None:
+    text = sample_workflow(project)
+    assert IMAGES["redis"] in text
+    broken_workflow(tmp_path, text.replace(IMAGES["redis"], "redis:7"))
+    result = zizmor(tmp_path)
+    assert result.returncode != 0
+    assert "unpinned-images" in result.stdout
 
 
 def actionlint_workflows(root: Path) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
@@ -48,11 +49,16 @@ OPTIONS = {
 }
 
 
-def hidden_names(include: str, name: str) -> list[str]:
-    """A hidden question's names from includes/<include>.yml: one string of
-    names, which the validators split."""
+def hidden_default(include: str, name: str) -> Any:
+    """The default of the hidden question `name` in includes/<include>.yml."""
     text = (ROOT / "includes" / f"{include}.yml").read_text()
-    return str(yaml.safe_load(text)[name]["default"]).split()
+    return yaml.safe_load(text)[name]["default"]
+
+
+def hidden_names(include: str, name: str) -> list[str]:
+    """A hidden question's names: one string of names, which the validators
+    split."""
+    return str(hidden_default(include, name)).split()
 
 
 def options(*on: str) -> dict[str, str]:

@@ -7,16 +7,16 @@ import sys
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from harness.commands import ROOT, run
-from harness.options import ALL_OFF, ALL_ON, SWITCHES, questions
+from harness.options import ALL_OFF, ALL_ON, SWITCHES, hidden_default, questions
 
 TEMPLATE = ROOT / "template"
 COPIER = [sys.executable, "-m", "copier"]
-VERSIONS: dict[str, str] = next(
-    doc for doc in yaml.safe_load_all((ROOT / "includes" / "versions.yml").read_text())
-)["versions"]["default"]
+
+# Hidden questions whose defaults the tests compare files against.
+VERSIONS: dict[str, str] = hidden_default("versions", "versions")
+IMAGES: dict[str, str] = hidden_default("images", "images")
 
 # Answers that differ from every default, for the "non-default" renders.
 CUSTOM_ANSWERS = {
@@ -84,7 +84,7 @@ def render_text(
         for name, spec in questions().items()
         if "{" not in str(spec.get("default", ""))
     }
-    context.update(project_slug=slug, versions=VERSIONS)
+    context.update(project_slug=slug, versions=VERSIONS, images=IMAGES)
     context.update({name: SWITCHES[name].value(a) for name, a in answers.items()})
     environment = jinja2.Environment(
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined
