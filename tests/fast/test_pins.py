@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import tomllib
@@ -185,3 +186,17 @@ def test_service_images_are_pinned_by_digest_from_one_list(rendered: Path) -> No
                 continue
             assert reference in IMAGES.values(), f"{where}: {reference}"
     assert found[".github/workflows/ci.yml"] == set(IMAGES.values())
+
+
+def test_the_template_tests_run_the_lighthouse_ci_the_projects_pin(
+    rendered: Path,
+) -> None:
+    """`nox -s lighthouse` runs npx with the pin; the runtime tier runs the
+    same version, installed from .ci/package-lock.json."""
+    noxfile = (rendered / "noxfile.py").read_text()
+    assert f'LIGHTHOUSE_CI = "@lhci/cli@{VERSIONS["@lhci/cli"]}"' in noxfile
+    package = json.loads((ROOT / ".ci/package.json").read_text())
+    lock = json.loads((ROOT / ".ci/package-lock.json").read_text())
+    pinned = VERSIONS["@lhci/cli"]
+    assert package["dependencies"]["@lhci/cli"] == pinned
+    assert lock["packages"]["node_modules/@lhci/cli"]["version"] == pinned

@@ -10,6 +10,10 @@ PRE_COMMIT = ["uv", "run", "--frozen", "pre-commit"]
 # What plain `nox` runs in a generated project: every gate but format.
 DEFAULT_GATES = ("lint", "typing", "security", "audit", "tests", "deploy_check",
                  "alerts", "migrations", "docs", "e2e")  # fmt: skip
+# What the generated CI runs besides: `lighthouse` serves the site with the
+# production settings, so it needs PostgreSQL and Redis, which CI has as
+# service containers and plain `nox` on a laptop may not.
+CI_ONLY_SESSIONS = ("lighthouse",)
 
 
 def assert_succeeded(

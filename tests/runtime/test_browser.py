@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from harness.commands import require, run
 from harness.gates import NOX
+from harness.pages import added_to_home_page
 from harness.render import generate, install
 
 pytestmark = pytest.mark.xdist_group("runtime")
 
 E2E = [*NOX, "-s", "e2e"]
-HOME = Path("templates/pages/home.html")
 
 
 @pytest.fixture(scope="module")
@@ -29,22 +27,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = generate(tmp_path_factory.mktemp("browser"))
     install(project)
     return project
-
-
-@contextmanager
-def added_to_home_page(project: Path, markup: str) -> Iterator[None]:
-    """The home page with ``markup`` at the end of its main block, for a while."""
-    page = project / HOME
-    original = page.read_text(encoding="utf-8")
-    assert original.count("{% endblock main %}") == 1
-    page.write_text(
-        original.replace("{% endblock main %}", f"{markup}\n{{% endblock main %}}"),
-        encoding="utf-8",
-    )
-    try:
-        yield
-    finally:
-        page.write_text(original, encoding="utf-8")
 
 
 def test_the_journeys_pass_with_screenshots_of_every_page(project: Path) -> None:

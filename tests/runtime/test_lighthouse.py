@@ -1,0 +1,121 @@
+"""Runtime tier: Lighthouse's budgets, the generated lighthouserc.json, hold on
+a fresh project's home and sign-in pages as `nox -s lighthouse` serves them
+(gunicorn, the production settings, TLS, PostgreSQL and Redis), and a page
+with a 2 MB image breaks the page-weight budget, which the session names."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from harness.commands import ROOT, require, run
+from harness.gates import NOX
+from harness.pages import added_to_home_page
+from harness.render import generate, install
+from harness.services import RUNTIME_REDIS_URL, postgres_database
+
+# Its own group: a worker of its own, beside the other runtime tests.
+pytestmark = pytest.mark.xdist_group("lighthouse")
+
+# Lighthouse CI as .ci/package-lock.json pins it, at the version of
+# includes/versions.yml (tests/fast/test_pins.py); the session takes it from LHCI.
+LHCI = ROOT / ".ci/.tools/node/node_modules/.bin/lhci"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert LHCI.exists(), f"{LHCI} is missing: run .ci/install-actionlint"
+    project = generate(tmp_path_factory.mktemp("lighthouse"))
+    install(project)
+    return project
+
+
+def lighthouse(project: Path, *pages: str) -> subprocess.CompletedProcess[str]:
+    """`nox -s lighthouse [-- pages]` against a fresh database and this
+    machine's Chromium."""
+    with postgres_database() as database_url:
+        env = {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": RUNTIME_REDIS_URL,
+            "LHCI": str(LHCI),
+            "E2E_BROWSER": require("chromium"),
+        }
+        command = [*NOX, "-s", "lighthouse", *(["--", *pages] if pages else [])]
+        return run(command, cwd=project, env=env, check=False, timeout=900)
+
+
+def reports(project: Path) -> dict[str, dict[str, object]]:
+    """Each graded page's Lighthouse report, by its path."""
+    folder = project / "test-results/lighthouse"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return {
+        "/" + entry["url"].split("/", 3)[3]: json.loads(Path(entry["jsonPath"]).read_text())
+        for entry in manifest
+    }
+
+
+def test_the_budgets_hold_on_the_home_and_sign_in_pages(project: Path) -> None:
+    result = lighthouse(project)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-20000:]
+    graded = reports(project)
+    assert set(graded) == {"/", "/accounts/login/"}, graded.keys()
+    for page, report in graded.items():
+        scores = {name: report["categories"][name]["score"] for name in CATEGORIES}
+        audits = report["audits"]
+        figures = {
+            "LCP ms": audits["largest-contentful-paint"]["numericValue"],
+            "CLS": audits["cumulative-layout-shift"]["numericValue"],
+            "bytes": audits["total-byte-weight"]["numericValue"],
+        }
+        print(page, scores, figures)  # for the note: pytest -s shows them
+        assert all(score >= 0.9 for score in scores.values()), (page, scores)
+        assert figures["LCP ms"] < 2500 and figures["CLS"] < 0.1, (page, figures)
+        assert figures["bytes"] < 1024 * 1024, (page, figures)
+
+
+def noise_png(width: int, height: int) -> bytes:
+    """A valid PNG of random pixels: it does not compress, so it weighs about
+    width x height x 3 bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\0" + os.urandom(width * 3) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 0))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_two_megabyte_image_breaks_the_page_weight_budget(project: Path) -> None:
+    image = project / "static/img/heavy.png"
+    image.parent.mkdir(exist_ok=True)
+    image.write_bytes(noise_png(1000, 700))
+    assert image.stat().st_size > 2_000_000
+    markup = (
+        "{% load static %}"
+        '<img src="{% static \'img/heavy.png\' %}" alt="" width="1000" height="700">'
+    )
+    try:
+        with added_to_home_page(project, markup):
+            result = lighthouse(project, "/")
+    finally:
+        image.unlink()
+    # Lighthouse CI colours its words; the assertion it names, without colour:
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
+    assert result.returncode != 0, output[-20000:]
+    failure = "total-byte-weight failure for maxNumericValue assertion"
+    assert failure in output, output[-20000:]
