@@ -13,7 +13,7 @@ from typing import NamedTuple
 from harness.commands import free_port, require, run
 from harness.processes import gunicorn, manage
 from harness.services import postgres_database, production_env
-from harness.tls import self_signed_certificate
+from harness.tls import DOMAIN, self_signed_certificate
 
 
 class Site(NamedTuple):
@@ -29,17 +29,26 @@ class Site(NamedTuple):
 
 
 def nginx_config(
-    project: Path, work: Path, upstream: str, http_port: int, https_port: int
+    project: Path,
+    work: Path,
+    upstream: str,
+    http_port: int,
+    https_port: int,
+    host: str = DOMAIN,
 ) -> Path:
-    """The generated site, pointed at test ports and paths, inside a minimal nginx.conf.
+    """The generated site, pointed at test ports and paths, inside a minimal
+    nginx.conf; ``host`` replaces the rendered domain as the server's name and
+    the certificate's.
 
-    Each value the test changes must occur exactly once in the generated file,
-    so that a change in its shape fails here instead of being silently skipped.
+    Each value the test changes must occur as often as the table says in the
+    generated file, so that a change in its shape fails here instead of being
+    silently skipped.
     """
-    cert, key = self_signed_certificate(work)
+    cert, key = self_signed_certificate(work, f"DNS:{host}")
     site = (project / "deploy/nginx/my_project.conf").read_text()
     https = f"127.0.0.1:{https_port} ssl"
     replacements = {  # text: (replacement, occurrences)
+        f"server_name {DOMAIN};": (f"server_name {host};", 2),
         "listen 80;": (f"listen 127.0.0.1:{http_port};", 1),
         "listen 80 default_server;": (
             f"listen 127.0.0.1:{http_port} default_server;",
@@ -78,17 +87,29 @@ def nginx_config(
 
 
 @contextmanager
-def behind_nginx(project: Path, work: Path, **extra_env: str) -> Iterator[Site]:
-    """gunicorn behind nginx with TLS, its files in ``work``; ``extra_env`` adds
-    to the production environment or overrides it."""
+def behind_nginx(
+    project: Path,
+    work: Path,
+    ports: tuple[int, int] | None = None,
+    host: str = DOMAIN,
+    **extra_env: str,
+) -> Iterator[Site]:
+    """gunicorn behind nginx with TLS, its files in ``work``, on the HTTP and
+    HTTPS ``ports`` (free ones by default) for ``host``; ``extra_env`` adds to
+    the production environment or overrides it."""
     nginx = require("nginx")
     with postgres_database() as database_url:
         env = production_env(project, database_url, **extra_env)
         manage(project, env, "migrate", "--no-input")
-        http_port, https_port = free_port(), free_port()
+        http_port, https_port = ports or (free_port(), free_port())
         with gunicorn(project, env, work / "gunicorn") as base:
             conf = nginx_config(
-                project, work, base.removeprefix("http://"), http_port, https_port
+                project,
+                work,
+                base.removeprefix("http://"),
+                http_port,
+                https_port,
+                host,
             )
             run([nginx, "-t", "-c", conf, "-p", work], cwd=work)
             process = subprocess.Popen(
