@@ -200,3 +200,40 @@ def test_the_template_tests_run_the_lighthouse_ci_the_projects_pin(
     pinned = VERSIONS["@lhci/cli"]
     assert package["dependencies"]["@lhci/cli"] == pinned
     assert lock["packages"]["node_modules/@lhci/cli"]["version"] == pinned
+
+
+NPM_REGISTRY = "https://registry.npmjs.org/"
+# The packages of .ci/package-lock.json with install scripts, and what their
+# scripts would download: .ci/install-node-tools skips them all.
+INSTALL_SCRIPTS = {
+    "@mdn/mdn-http-observatory": "the HSTS preload list and a list of domains",
+    "node_extra_ca_certs_mozilla_bundle": "Mozilla's CA bundle",
+}
+
+
+def test_node_tools_install_from_the_registry_alone() -> None:
+    """The Node tools are pinned exactly, come from the npm registry, and no
+    install script runs: each one the lock records is known and skipped."""
+    manifest = json.loads((ROOT / ".ci/package.json").read_text())
+    lock = json.loads((ROOT / ".ci/package-lock.json").read_text())
+    packages = lock["packages"]
+    assert packages[""]["dependencies"] == manifest["dependencies"]
+    for name, version in manifest["dependencies"].items():
+        assert packages[f"node_modules/{name}"]["version"] == version, name
+    for path, package in packages.items():
+        # A registry tarball is recorded with the registry's URL, or none
+        # (npm's omit-lockfile-registry-resolved); a git or file source is not.
+        source = package.get("resolved", NPM_REGISTRY)
+        assert source.startswith(NPM_REGISTRY), f"{path}: {source}"
+    scripted = {
+        path.rpartition("node_modules/")[2]
+        for path, package in packages.items()
+        if package.get("hasInstallScript")
+    }
+    assert scripted == set(INSTALL_SCRIPTS)
+    npm_ci = [
+        line.split()
+        for line in (ROOT / ".ci/install-node-tools").read_text().splitlines()
+        if line.startswith("npm ci ")
+    ]
+    assert npm_ci and all("--ignore-scripts" in words for words in npm_ci), npm_ci

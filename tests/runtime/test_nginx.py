@@ -1,4 +1,6 @@
-"""Runtime tier: the generated nginx site with TLS, in front of gunicorn."""
+"""Runtime tier: the generated nginx site with TLS, in front of gunicorn; the
+MDN HTTP Observatory's own scanner grades it A+, as its website grades a
+deployed site (docs/security/hardening.md in a project)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 from harness import nginx
 from harness.client import get
 from harness.nginx import Site
+from harness.observatory import HOST, default_ports, observatory_scan
 from harness.tls import DOMAIN, tls_get
 
 pytestmark = pytest.mark.xdist_group("runtime")
@@ -26,14 +29,28 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# Django sets HSTS on the pages it serves; this hides it from the client.
+WITHOUT_HSTS = {
+    "proxy_redirect off;": (
+        "proxy_redirect off;\n        proxy_hide_header Strict-Transport-Security;"
+    )
+}
+App = tuple[str, dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def app(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """gunicorn in production for this module's render, behind every nginx."""
+    with nginx.production_app(project, tmp_path_factory.mktemp("app")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def behind_nginx(
-    project: Path, tmp_path_factory: pytest.TempPathFactory
+    project: Path, app: App, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
-    """gunicorn behind nginx with TLS, for this module's render."""
-    with nginx.behind_nginx(project, tmp_path_factory.mktemp("nginx")) as site:
+    """nginx with TLS on free ports, in front of this module's gunicorn."""
+    with nginx.nginx_in_front(project, tmp_path_factory.mktemp("nginx"), app) as site:
         yield site
 
 
@@ -173,3 +190,23 @@ def test_nginx_refuses_the_metrics_even_from_loopback(
     response = tls_get(behind_nginx.https_port, path, behind_nginx.cafile)
     assert response.status == 404
     assert "X-Request-ID" not in response.headers  # nginx answered, not Django
+
+
+def test_the_observatory_grades_the_site_a_plus(
+    project: Path, app: App, tmp_path: Path
+) -> None:
+    with nginx.nginx_in_front(project, tmp_path, app, default_ports(), HOST) as site:
+        scan = observatory_scan(site.cafile)
+    assert scan.grade == "A+" and not scan.failed, scan.report()
+
+
+def test_the_observatory_names_the_test_a_missing_header_fails(
+    project: Path, app: App, tmp_path: Path
+) -> None:
+    with nginx.nginx_in_front(
+        project, tmp_path, app, default_ports(), HOST, WITHOUT_HSTS
+    ) as site:
+        scan = observatory_scan(site.cafile)
+    assert scan.grade != "A+", scan.report()
+    assert scan.failed == ["strict-transport-security"], scan.report()
+    assert "strict-transport-security: FAILED" in scan.report()
