@@ -12,6 +12,7 @@ import struct
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,14 +52,14 @@ def lighthouse(project: Path, *pages: str) -> subprocess.CompletedProcess[str]:
         return run(command, cwd=project, env=env, check=False, timeout=900)
 
 
-def reports(project: Path) -> dict[str, dict[str, object]]:
+def reports(project: Path) -> dict[str, dict[str, Any]]:
     """Each graded page's Lighthouse report, by its path."""
     folder = project / "test-results/lighthouse"
-    manifest = json.loads((folder / "manifest.json").read_text())
-    return {
-        "/" + entry["url"].split("/", 3)[3]: json.loads(Path(entry["jsonPath"]).read_text())
-        for entry in manifest
-    }
+    graded = {}
+    for entry in json.loads((folder / "manifest.json").read_text()):
+        path = "/" + entry["url"].split("/", 3)[3]
+        graded[path] = json.loads(Path(entry["jsonPath"]).read_text())
+    return graded
 
 
 def test_the_budgets_hold_on_the_home_and_sign_in_pages(project: Path) -> None:
