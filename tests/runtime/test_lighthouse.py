@@ -27,6 +27,12 @@ from harness.services import RUNTIME_REDIS_URL, postgres_database
 pytestmark = pytest.mark.xdist_group("lighthouse")
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+# The other budgets of lighthouserc.json: each audit's figure stays under.
+BUDGETS = {
+    "largest-contentful-paint": 2500,
+    "cumulative-layout-shift": 0.1,
+    "total-byte-weight": 1024 * 1024,
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,34 +58,36 @@ def lighthouse(project: Path, *pages: str) -> subprocess.CompletedProcess[str]:
         return run(command, cwd=project, env=env, check=False, timeout=900)
 
 
-def reports(project: Path) -> dict[str, dict[str, Any]]:
-    """Each graded page's Lighthouse report, by its path."""
+def reports(project: Path) -> dict[str, list[dict[str, Any]]]:
+    """Each graded page's runs, by its path: the category scores Lighthouse
+    CI's manifest lists for the run, and the audits of its report."""
     folder = project / "test-results/lighthouse"
-    graded = {}
+    graded: dict[str, list[dict[str, Any]]] = {}
     for entry in json.loads((folder / "manifest.json").read_text()):
         path = "/" + entry["url"].split("/", 3)[3]
-        graded[path] = json.loads(Path(entry["jsonPath"]).read_text())
+        audits = json.loads(Path(entry["jsonPath"]).read_text())["audits"]
+        graded.setdefault(path, []).append({**entry["summary"], "audits": audits})
     return graded
 
 
 def test_the_budgets_hold_on_the_home_and_sign_in_pages(project: Path) -> None:
+    """Lighthouse CI checks each budget on the better of two runs (its
+    "optimistic" aggregation); the reports agree, and their figures are shown."""
     result = lighthouse(project)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-20000:]
     graded = reports(project)
     assert set(graded) == {"/", "/accounts/login/"}, graded.keys()
-    for page, report in graded.items():
-        scores = {name: report["categories"][name]["score"] for name in CATEGORIES}
-        audits = report["audits"]
+    for page, runs in graded.items():
+        assert len(runs) == 2, page
+        scores = {name: max(run[name] for run in runs) for name in CATEGORIES}
         figures = {
-            "LCP ms": audits["largest-contentful-paint"]["numericValue"],
-            "CLS": audits["cumulative-layout-shift"]["numericValue"],
-            "bytes": audits["total-byte-weight"]["numericValue"],
+            name: min(run["audits"][name]["numericValue"] for run in runs)
+            for name in BUDGETS
         }
-        print(page, scores, figures)  # for the note: pytest -s shows them
+        print(page, scores, figures)  # pytest -s shows them
         assert all(score >= 0.9 for score in scores.values()), (page, scores)
-        assert figures["LCP ms"] < 2500 and figures["CLS"] < 0.1, (page, figures)
-        assert figures["bytes"] < 1024 * 1024, (page, figures)
+        assert all(figures[name] < limit for name, limit in BUDGETS.items()), figures
 
 
 def noise_png(width: int, height: int) -> bytes:
