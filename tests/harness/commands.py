@@ -54,6 +54,19 @@ def require(tool: str) -> str:
     return path
 
 
+# Chromium-based browsers, in the order the generated noxfile looks for them:
+# Debian's Chromium here, Google Chrome on GitHub's runners.
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def browser() -> str:
+    """The installed Chromium-based browser the generated projects would use."""
+    for name in BROWSERS:
+        if path := shutil.which(name):
+            return path
+    pytest.fail("no Chromium is installed: .ci/run installs Debian's", pytrace=False)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

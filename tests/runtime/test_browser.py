@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import require, run
+from harness.commands import browser, require, run
 from harness.gates import NOX
 from harness.pages import added_to_home_page
 from harness.render import generate, install
@@ -23,7 +23,7 @@ E2E = [*NOX, "-s", "e2e"]
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require("chromium")
+    browser()
     project = generate(tmp_path_factory.mktemp("browser"))
     install(project)
     return project

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness.commands import require, run
+from harness.commands import browser, run
 from harness.gates import NOX
 from harness.node import node_tool
 from harness.pages import added_to_home_page
@@ -52,7 +52,7 @@ def lighthouse(project: Path, *pages: str) -> subprocess.CompletedProcess[str]:
             # Lighthouse CI as .ci/package-lock.json pins it, at the version of
             # includes/versions.yml (tests/fast/test_pins.py).
             "LHCI": node_tool(".bin/lhci"),
-            "E2E_BROWSER": require("chromium"),
+            "E2E_BROWSER": browser(),
         }
         command = [*NOX, "-s", "lighthouse", *(["--", *pages] if pages else [])]
         return run(command, cwd=project, env=env, check=False, timeout=900)
