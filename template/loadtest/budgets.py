@@ -45,7 +45,8 @@ class Breach:
     figures: str
 
     def __str__(self) -> str:
-        return f"Load test budget broken: {self.budget} for {self.where}, {self.figures}."
+        broken = f"{self.budget} for {self.where}"
+        return f"Load test budget broken: {broken}, {self.figures}."
 
 
 def label(entry: Measured) -> str:
