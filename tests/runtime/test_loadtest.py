@@ -5,13 +5,15 @@ budget that broke."""
 
 from __future__ import annotations
 
-import csv
+import json
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from harness.client import get
 from harness.commands import run
 from harness.processes import gunicorn, manage
 from harness.services import production_env
@@ -21,6 +23,13 @@ pytestmark = pytest.mark.xdist_group("runtime")
 # A few seconds and a few visitors: each makes its first request at once,
 # then one every one to three seconds, so about 30 requests in all.
 BRIEF = ["USERS=10", "SPAWN_RATE=10", "DURATION=5s"]
+
+# The load test's pages. A worker's first request of each imports and compiles
+# what it needs (over a second here, where no bytecode is written), which the
+# budgets judge in steady state only: every thread of both workers serves each
+# once before the run.
+PAGES = ("/", "/accounts/login/", "/api/v1/me/", "/health/ready/")
+HTTPS = {"X-Forwarded-Proto": "https"}
 
 # Production settings with one more middleware, first in line, that holds the
 # home page for 1.2 s: the slow view the p99 budget (under a second) must catch.
@@ -51,6 +60,9 @@ def loadtest(
     report = logs / "report"
     manage(project, env, "migrate", "--no-input")
     with gunicorn(project, env, logs / "gunicorn") as base:
+        with ThreadPoolExecutor(8) as pool:
+            urls = [f"{base}{page}" for page in PAGES for _ in range(16)]
+            list(pool.map(lambda url: get(url, headers=HTTPS), urls))
         result = run(
             ["make", "--no-print-directory", "loadtest", f"HOST={base}", *BRIEF,
              f"LOADTEST_REPORT={report}"],
@@ -73,10 +85,9 @@ def test_within_its_budgets_the_load_test_passes_and_writes_its_report(
     figures = re.search(r"Load test: (\d+) requests, [\d.]+/s, p50 \d+ ms", output)
     assert figures and int(figures[1]) >= 10, output
     assert (report / "report.html").stat().st_size > 0
-    with (report / "stats_stats.csv").open() as stats:
-        rows = {row["Name"]: row for row in csv.DictReader(stats)}
-    assert rows["Aggregated"]["Request Count"] == figures[1]
-    assert rows["Aggregated"]["Failure Count"] == "0"
+    endpoints = json.loads((report / "stats.json").read_text())
+    assert sum(entry["num_requests"] for entry in endpoints) == int(figures[1])
+    assert sum(entry["num_failures"] for entry in endpoints) == 0
 
 
 def test_a_page_slower_than_a_second_breaks_the_p99_budget(
