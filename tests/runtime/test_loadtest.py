@@ -24,7 +24,7 @@ pytestmark = pytest.mark.xdist_group("runtime")
 
 # A few visitors for a few seconds (Locust's own start-up counts in them): each
 # makes its first request at once, then one every one to three seconds.
-BRIEF = ["USERS=10", "SPAWN_RATE=10", "DURATION=8s"]
+BRIEF = ["USERS=10", "SPAWN_RATE=10", "DURATION=6s"]
 
 # The load test's pages. A worker's first request of each imports and compiles
 # what it needs (over a second here, where no bytecode is written), and the
@@ -78,7 +78,7 @@ def site(all_on: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
         manage(all_on, env, "migrate", "--no-input")
         with gunicorn(all_on, env, work / "gunicorn") as base:
             with ThreadPoolExecutor(8) as pool:
-                urls = [f"{base}{page}" for page in PAGES for _ in range(16)]
+                urls = [f"{base}{page}" for page in PAGES for _ in range(8)]
                 statuses = pool.map(lambda url: get(url, headers=HTTPS)[0], urls)
                 assert set(statuses) == {200, 403}  # the API refuses a stranger
             yield Site(all_on, base, slow)
