@@ -23,8 +23,8 @@ ERROR_RATE = 0.001
 
 
 class Measured(Protocol):
-    """What the budgets read from one line of Locust's statistics (a
-    ``locust.stats.StatsEntry``: an endpoint, or the aggregate of them all)."""
+    """What the budgets read from one line of Locust's statistics: one
+    endpoint, or the aggregate of them all."""
 
     name: str
     method: str
