@@ -24,8 +24,11 @@ SCORE = re.compile(
     r"the gate is (?P<gate>\d+)%\."
 )
 SURVIVOR = re.compile(r"^  (?P<mutant>my_project\.core\.request_id\.\S+): survived", re.M)
-# A test function of the generated suite, up to the next top-level statement.
-TEST_FUNCTION = re.compile(r"^(?:@pytest.*\n)*def (?P<name>test_\w+)\(.*?(?=^\S)", re.M | re.S)
+# A test function of the generated suite, up to the next top-level statement
+# (a line that starts with `)` still belongs to its signature).
+TEST_FUNCTION = re.compile(
+    r"^(?:@pytest[^\n]*\n)*def (?P<name>test_\w+)\(.*?(?=^[^\s)])", re.M | re.S
+)
 
 
 def without_tests(source: str, word: str) -> str:
@@ -53,7 +56,7 @@ def test_the_mutation_gate_passes_and_fails_once_the_tests_are_weakened(
     # Without the tests of the request id, its mutants live and the gate fails.
     tests = project / TESTS
     weakened = without_tests(tests.read_text(), "request_id")
-    assert weakened.count("def test_") < tests.read_text().count("def test_") - 3
+    assert weakened.count("def test_") == tests.read_text().count("def test_") - 4
     tests.write_text(weakened)
     failed = run(MUTATION, cwd=project, check=False, timeout=600)
     assert failed.returncode != 0, failed.stderr[-3000:]
