@@ -23,7 +23,9 @@ SCORE = re.compile(
     r"The tests killed (?P<killed>\d+) of (?P<total>\d+) mutants \([\d.]+%\); "
     r"the gate is (?P<gate>\d+)%\."
 )
-SURVIVOR = re.compile(r"^  (?P<mutant>my_project\.core\.request_id\.\S+): survived", re.M)
+SURVIVOR = re.compile(
+    r"^  (?P<mutant>my_project\.core\.request_id\.\S+): survived", re.M
+)
 # A test function of the generated suite, up to the next top-level statement
 # (a line that starts with `)` still belongs to its signature).
 TEST_FUNCTION = re.compile(
