@@ -1,5 +1,6 @@
 """JSON logs with request ids, and gunicorn's JSON access log."""
 
+import contextlib
 import io
 import json
 import logging
@@ -93,9 +94,10 @@ def gunicorn_logger(accesslog: str | None) -> GunicornLogger:
 
 
 def test_gunicorn_writes_one_json_access_line_per_request() -> None:
-    logger = gunicorn_logger("-")
     stream = io.StringIO()
-    logger.access_log.handlers[0].setStream(stream)
+    # Gunicorn's access log writes to the sys.stdout it finds when set up.
+    with contextlib.redirect_stdout(stream):
+        logger = gunicorn_logger("-")
     response = SimpleNamespace(
         headers=[("Content-Type", "text/html"), ("X-Request-ID", "abcdef123456")],
         status_code=200,
