@@ -15,6 +15,9 @@ from config.limits import COUNTS
 
 from .outage import Unreachable
 
+# The rate-limit counts' clock while `redis_down` holds Redis down.
+STOPPED_CLOCK = 1000.0
+
 # Property-based tests stay quick and repeatable: the same examples on every
 # run and in CI, no example database, and no per-example deadline under coverage.
 settings.register_profile(
@@ -35,10 +38,13 @@ def _empty_cache() -> Iterator[None]:
 
 @pytest.fixture
 def redis_down(monkeypatch: pytest.MonkeyPatch) -> Unreachable:
-    """The rate-limit counts' Redis, refusing every call."""
+    """The rate-limit counts' Redis, refusing every call, with the counts'
+    clock stopped: however slow the test, Redis is tried again only when the
+    test moves the clock past RETRY_AFTER."""
     down = Unreachable()
     monkeypatch.setattr(COUNTS, "shared", down)
     monkeypatch.setattr(COUNTS, "failed_at", float("-inf"))
+    monkeypatch.setattr("config.limits.monotonic", lambda: STOPPED_CLOCK)
     return down
 
 
