@@ -235,8 +235,8 @@ def main() -> None:
             for name, (cwd, args, variant_env, path, headers) in variants.items():
                 print(f"round {round_ + 1}: {name}", file=sys.stderr)
                 with gunicorn(cwd, args, variant_env) as base:
-                    if not options.smoke:
-                        wrk(base + path, 2, headers)  # warm-up
+                    # Warm-up: each worker loads the view before it is timed.
+                    wrk(base + path, 1 if options.smoke else 2, headers)
                     results[name].append(wrk(base + path, options.seconds, headers))
 
     medians = {
@@ -253,6 +253,9 @@ def main() -> None:
     print(f"{'variant':<24}{'req/s':>10}{'p99 ms':>10}")
     for name, (rps, p99) in medians.items():
         print(f"{name:<24}{rps:>10.0f}{p99:>10.1f}")
+    stuck = [name for name, (rps, _) in medians.items() if rps == 0]
+    if stuck:
+        sys.exit(f"no request completed within wrk's 2 s timeout: {', '.join(stuck)}")
     for label, a, b in [
         ("live: hardened / bare", "live, hardened", "live, bare"),
         ("live: recycling / hardened", "live, recycling", "live, hardened"),
