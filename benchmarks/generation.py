@@ -81,6 +81,16 @@ def commit_all(repo: Path) -> None:
         "commit", "-qm", "init", cwd=repo)  # fmt: skip
 
 
+def user_clone(repo: Path, work: Path) -> Path:
+    """The committed template as a user's clone of it: packed, as a clone
+    from a Git host is (a local clone would copy the loose objects, and Copier
+    copies and removes them again on every run); a dirty work tree would make
+    Copier copy from a commit that `copier update` cannot find."""
+    clone = work / f"{repo.name}-clone"
+    git("clone", "-q", "--no-local", str(repo), str(clone), cwd=work)
+    return clone
+
+
 def floor_template(work: Path) -> Path:
     """Copier's floor: the smallest template that still writes an answers file."""
     template = work / "floor"
@@ -89,7 +99,7 @@ def floor_template(work: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(FLOOR_SETTINGS + text if name == "copier.yml" else text)
     commit_all(template)
-    return template
+    return user_clone(template, work)
 
 
 def compile_bytecode() -> None:
@@ -109,10 +119,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         template = floor_template(work)
-        # The committed template, as a user's clone: a dirty work tree would
-        # make Copier copy from a commit that `copier update` cannot find.
-        keel = work / "django-keel"
-        git("clone", "-q", "--no-hardlinks", str(ROOT), str(keel), cwd=work)
+        keel = user_clone(ROOT, work)
         project = work / "updated"
         timed(copy_command(keel, project), cwd=work)
         commit_all(project)
