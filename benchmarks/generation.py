@@ -11,7 +11,8 @@ django-keel project, which must leave nothing to commit. Prints the median and
 spread of each, `copy / floor` and `update / copy` (of the medians). Bytecode
 is compiled first (PYTHONDONTWRITEBYTECODE is set on these machines, so Copier
 would otherwise compile its imports on every run), and every command runs in
-this interpreter. `--smoke` runs once: it proves that the script still runs,
+this interpreter. `--template` times another checkout's last commit (main,
+to compare a branch with). `--smoke` runs once: it proves that the script still runs,
 and its figures mean nothing.
 """
 
@@ -112,6 +113,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="one run of each")
+    parser.add_argument(
+        "--template", type=Path, default=ROOT, help="the django-keel checkout to time"
+    )
     options = parser.parse_args()
     runs = 1 if options.smoke else options.runs
     compile_bytecode()
@@ -119,7 +123,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         template = floor_template(work)
-        keel = user_clone(ROOT, work)
+        keel = user_clone(options.template.resolve(), work)
         project = work / "updated"
         timed(copy_command(keel, project), cwd=work)
         commit_all(project)
@@ -136,9 +140,9 @@ def main() -> None:
     report("copy, floor", floor)
     report("copy, django-keel", copy)
     report("update, unchanged", update)
-    print(f"{'copy / floor':<18} {statistics.median(copy) / statistics.median(floor):.2f}")
-    print(f"{'update / copy':<18} {statistics.median(update) / statistics.median(copy):.2f}")
-
+    median = statistics.median
+    print(f"{'copy / floor':<18} {median(copy) / median(floor):.2f}")
+    print(f"{'update / copy':<18} {median(update) / median(copy):.2f}")
 
 if __name__ == "__main__":
     main()
