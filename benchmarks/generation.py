@@ -144,5 +144,6 @@ def main() -> None:
     print(f"{'copy / floor':<18} {median(copy) / median(floor):.2f}")
     print(f"{'update / copy':<18} {median(update) / median(copy):.2f}")
 
+
 if __name__ == "__main__":
     main()
