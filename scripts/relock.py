@@ -16,7 +16,7 @@ dependency to its newest release).
 
 4. Wrap each long run of plain lines in `{% raw %}` / `{% endraw %}`. Jinja's
    lexer tries every character of plain text as the start of a tag, and a lock
-   is 140 kB of it; inside `raw` it looks for `{% endraw` alone, which takes
+   is 700 kB of it; inside `raw` it looks for `{% endraw` alone, which takes
    a third off the lock's compile time, paid on every `copier copy` and three
    times per `copier update` (docs/benchmarks.md).
 
