@@ -1,4 +1,4 @@
-"""Time `copier copy`, a cold `nox` and a warm `nox` on a generated project.
+"""Time a cold `nox` and a warm `nox` on a generated project.
 
     uv run --only-group test python benchmarks/gates.py [--runs 3] [--smoke]
 
@@ -8,7 +8,7 @@ the first install); "warm" is the same project's second and later runs.
 pip-audit asks a local stand-in for its vulnerability service, so the audit
 gate passes here and the figures time the gates, not the network. `--smoke`
 runs once and times only the `lint` gate: it proves that the script still
-runs, in seconds.
+runs, in seconds. `copier copy` itself is timed by benchmarks/generation.py.
 """
 
 from __future__ import annotations
@@ -18,29 +18,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from generation import copy_command, report, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' harness: the clean environment and the vulnerability stand-in.
 sys.path.insert(0, str(ROOT / "tests"))
 from harness.commands import CLEAN_ENV  # noqa: E402
 from harness.vulnerability import vulnerability_service  # noqa: E402
-
-
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    if result.returncode:
-        sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout}{result.stderr}")
-    return time.perf_counter() - started
-
-
-def report(label: str, samples: list[float]) -> None:
-    print(
-        f"{label:<18} median {statistics.median(samples):6.1f} s   "
-        f"min {min(samples):6.1f} s   max {max(samples):6.1f} s   (n={len(samples)})"
-    )
 
 
 def main() -> None:
@@ -51,20 +37,13 @@ def main() -> None:
     runs = 1 if options.smoke else options.runs
     gates = ["nox", "-s", "lint"] if options.smoke else ["nox"]
     label = " ".join(gates)
-    copy, cold, warm = [], [], []
+    cold, warm = [], []
     with tempfile.TemporaryDirectory() as tmp, vulnerability_service() as service:
         env = {**CLEAN_ENV, **service.env}
         for run in range(runs):
             project = Path(tmp) / f"project{run}"
             print(f"run {run + 1}/{runs}: copier copy", file=sys.stderr)
-            copy.append(
-                timed(
-                    [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults",
-                     "--vcs-ref", "HEAD", str(ROOT), str(project)],
-                    cwd=Path(tmp),
-                    env=env,
-                )  # fmt: skip
-            )
+            timed(copy_command(ROOT, project), cwd=Path(tmp), env=env)
             subprocess.run(["git", "init", "-q"], cwd=project, check=True)
             subprocess.run(
                 ["uv", "sync", "--locked", "-q"], cwd=project, env=env, check=True
@@ -72,7 +51,6 @@ def main() -> None:
             for samples, state in ((cold, "cold"), (warm, "warm")):
                 print(f"run {run + 1}/{runs}: {state} {label}", file=sys.stderr)
                 samples.append(timed(["uv", "run", "--frozen", *gates], project, env))
-    report("copier copy", copy)
     report(f"{label}, cold", cold)
     report(f"{label}, warm", warm)
     ratio = statistics.median(warm) / statistics.median(cold)

@@ -53,10 +53,18 @@ def synthetic_lock(on: set[str]) -> str:
     return 'version = 1\nrequires-python = ">=3.12"\n\n' + "\n".join(blocks)
 
 
-def test_relock_merges_locks_into_a_template_exact_for_each() -> None:
+# 2: every run of plain lines is wrapped in {% raw %}, which must not change
+# a byte of what the template renders.
+@pytest.mark.parametrize("raw_run", [None, 2], ids=["as-shipped", "raw-runs"])
+def test_relock_merges_locks_into_a_template_exact_for_each(
+    raw_run: int | None,
+) -> None:
     relock = relock_script()
+    if raw_run:
+        relock.RAW_RUN = raw_run
     every = [frozenset(c) for c in ({"a", "b"}, {"a"}, {"b"}, set())]
     template = relock.merge({on: synthetic_lock(set(on)) for on in every})
+    assert ("{% raw %}" in template) is bool(raw_run)
     assert "{%- if a %}" in template and "{%- if a and b %}" in template
     assert "{%- if a or b %}" in template
     environment = jinja2.Environment(keep_trailing_newline=True)

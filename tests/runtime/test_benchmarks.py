@@ -32,13 +32,24 @@ def test_the_throughput_benchmark_runs() -> None:
         assert re.search(rf"^{ratio}{FIGURE}x throughput$", output, re.M), output
 
 
-def test_the_gates_benchmark_runs() -> None:
-    output = smoke("gates.py")
-    for step in ("copier copy", "nox -s lint, cold", "nox -s lint, warm"):
+def assert_timed(output: str, *steps: str) -> None:
+    for step in steps:
         assert re.search(
             rf"^{step}\s+median{FIGURE} s\s+min{FIGURE} s\s+max{FIGURE} s", output, re.M
         ), output
+
+
+def test_the_gates_benchmark_runs() -> None:
+    output = smoke("gates.py")
+    assert_timed(output, "nox -s lint, cold", "nox -s lint, warm")
     assert re.search(rf"^warm / cold{FIGURE}$", output, re.M), output
+
+
+def test_the_generation_benchmark_runs() -> None:
+    output = smoke("generation.py")
+    assert_timed(output, "copy, floor", "copy, django-keel", "update, unchanged")
+    for ratio in ("copy / floor", "update / copy"):
+        assert re.search(rf"^{ratio}{FIGURE}$", output, re.M), output
 
 
 def test_the_recycling_benchmark_runs() -> None:
